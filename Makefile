@@ -1,0 +1,58 @@
+# The course's two commands:   make lab   (install, then open JupyterLab)
+#                              make test  (install, then run every test and notebook)
+# Both create .venv on first use and reinstall only when requirements.txt or
+# pyproject.toml change.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Where JupyterLab listens. Override with e.g. `make lab PORT=8890`.
+PORT   ?= 8888
+LAB_ARGS ?=
+# Jupyter refuses to start as root unless told; CI machines and containers run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: install lab test test-unit test-notebooks lint clean-venv help
+
+help:
+	@echo "make lab    - install what is needed and open the course in JupyterLab"
+	@echo "make test   - install what is needed and run the unit tests and every notebook (quick mode)"
+	@echo "make lint   - ruff over helpers, tests and notebooks"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Token authentication stays on: Jupyter prints the URL with its token.
+# Set JUPYTER_TOKEN to choose the token yourself.
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	    --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP)
+	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+test-notebooks: $(STAMP)
+	AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
+	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff==0.17.5
+	$(BIN)/ruff check helpers tests benchmarks notebooks
+
+clean-venv:
+	rm -rf $(VENV)
