@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 ENV_VAR = "AE_FAST"
+SCALE_VAR = "AE_EPOCH_SCALE"  # full mode only: train every model this many times longer
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -34,6 +35,23 @@ def quick_mode() -> bool:
     )
 
 
+def epoch_scale() -> float:
+    """The factor ``AE_EPOCH_SCALE`` applies to full-mode epochs (default 1)."""
+    raw = os.environ.get(SCALE_VAR, "").strip()
+    if not raw:
+        return 1.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(
+            f"{SCALE_VAR}={raw!r} is not understood: give a positive number, e.g. {SCALE_VAR}=2 "
+            "to train every model twice as long in full mode."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Epochs and data sizes for this run. Get one from :func:`settings`."""
@@ -41,13 +59,14 @@ class RunSettings:
     quick: bool
     train_size: int | None  # None: every training digit
     test_size: int | None  # None: every test digit
+    scale: float = 1.0  # full-mode epochs are multiplied by this (AE_EPOCH_SCALE)
 
     def epochs(self, full: int, quick: int = 1) -> int:
         """The number of epochs to train: ``full`` normally, ``quick`` in quick mode."""
         for name, value in (("full", full), ("quick", quick)):
             if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"epochs({name}=...) must be a positive whole number, got {value!r}")
-        return int(quick if self.quick else full)
+        return int(quick) if self.quick else max(1, round(full * self.scale))
 
     def pick(self, full, quick):
         """Any other setting that differs between the modes: ``full`` or ``quick``."""
@@ -86,7 +105,8 @@ class RunSettings:
                 f"Quick mode ({ENV_VAR}=1): at most {self.train_size:,} training and "
                 f"{self.test_size:,} test digits, few epochs. Numbers will be worse than a full run."
             )
-        return "Full mode: all the data and the full number of epochs."
+        longer = f" x {self.scale:g} ({SCALE_VAR})" if self.scale != 1 else ""
+        return f"Full mode: all the data and the full number of epochs{longer}."
 
 
 QUICK_TRAIN_SIZE = 2000
@@ -100,6 +120,7 @@ def settings(verbose: bool = True) -> RunSettings:
         quick=quick,
         train_size=QUICK_TRAIN_SIZE if quick else None,
         test_size=QUICK_TEST_SIZE if quick else None,
+        scale=1.0 if quick else epoch_scale(),
     )
     if verbose:
         print(run.describe())
