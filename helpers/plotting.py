@@ -25,7 +25,7 @@ def _as_images(x, name: str = "images") -> np.ndarray:
         x = x.reshape(-1, 28, 28)
     elif x.ndim == 1 and x.size == 784:
         x = x.reshape(1, 28, 28)
-    if x.ndim != 3:
+    if x.ndim != 3 or x.shape[1:] != (28, 28):
         raise ValueError(
             f"{name} must be (n, 28, 28), (n, 784) or (n, 28, 28, 1) images, got shape {x.shape}"
         )

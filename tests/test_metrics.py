@@ -1,0 +1,58 @@
+"""helpers.metrics: the course's error unit."""
+
+import numpy as np
+import pytest
+
+from helpers import metrics
+
+
+def test_per_image_squared_error_by_hand():
+    x = np.zeros((2, 28, 28))
+    x_hat = np.zeros((2, 28, 28))
+    x_hat[0, 0, :4] = 0.5  # 4 pixels off by 0.5 -> 4 * 0.25 = 1.0
+    x_hat[1] = 1.0  # every pixel off by 1 -> 784
+    assert np.allclose(metrics.per_image_squared_error(x, x_hat), [1.0, 784.0])
+    assert metrics.squared_error(x, x_hat) == pytest.approx(392.5)
+
+
+def test_flat_and_image_layouts_agree():
+    rng = np.random.default_rng(0)
+    x, x_hat = rng.random((5, 28, 28)), rng.random((5, 28, 28))
+    assert metrics.squared_error(x, x_hat.reshape(5, 784)) == pytest.approx(metrics.squared_error(x, x_hat))
+
+
+def test_mismatched_shapes_are_refused():
+    with pytest.raises(ValueError, match="differ in shape"):
+        metrics.squared_error(np.zeros((3, 784)), np.zeros((4, 784)))
+
+
+def test_per_pixel_mse_conversion():
+    rng = np.random.default_rng(1)
+    x, x_hat = rng.random((8, 784)), rng.random((8, 784))
+    mse = float(np.mean((x - x_hat) ** 2))
+    assert metrics.from_per_pixel_mse(mse) == pytest.approx(metrics.squared_error(x, x_hat))
+
+
+def test_keras_loss_is_the_course_unit():
+    import keras
+
+    rng = np.random.default_rng(2)
+    x = rng.random((6, 784)).astype("float32")
+    x_hat = rng.random((6, 784)).astype("float32")
+    per_image = np.asarray(metrics.sum_squared_error(keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(x_hat)))
+    assert per_image.shape == (6,)
+    assert np.allclose(per_image, metrics.per_image_squared_error(x, x_hat), rtol=1e-5)
+    images = np.asarray(metrics.sum_squared_error(x.reshape(6, 28, 28, 1), x_hat.reshape(6, 28, 28, 1)))
+    assert np.allclose(images, per_image, rtol=1e-5)
+
+
+def test_evaluate_runs_a_model():
+    import keras
+
+    inputs = keras.Input((784,))
+    identity = keras.Model(inputs, keras.layers.Identity()(inputs))
+    halve = keras.Model(inputs, keras.layers.Rescaling(0.5)(inputs))
+    x = np.full((3, 784), 0.2, dtype="float32")
+    assert metrics.evaluate(identity, x) == pytest.approx(0.0)
+    assert metrics.evaluate(halve, x) == pytest.approx(784 * 0.1**2, rel=1e-5)
+    assert metrics.evaluate(identity, x, target=np.zeros_like(x)) == pytest.approx(784 * 0.04, rel=1e-5)

@@ -1,0 +1,44 @@
+"""The helpers package: importable with no side effects; setup silences TensorFlow's start-up noise."""
+
+import subprocess
+import sys
+import textwrap
+
+
+def run_python(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_import_has_no_side_effects():
+    out = run_python("""
+        import random, sys
+        import numpy as np
+        import matplotlib
+        before_rc = dict(matplotlib.rcParams)
+        state = random.getstate(); np_state = np.random.get_state()[1].copy()
+        import helpers
+        from helpers import config, data, metrics, plotting, results
+        assert dict(matplotlib.rcParams) == before_rc, "rcParams changed"
+        assert random.getstate() == state, "Python's random was seeded"
+        assert (np.random.get_state()[1] == np_state).all(), "NumPy's global random state changed"
+        heavy = [m for m in ("tensorflow", "keras") if m in sys.modules]
+        print("heavy:", heavy)
+    """)
+    assert "heavy: []" in out
+
+
+def test_import_keras_is_quiet_and_reports_versions():
+    code = """
+        import os
+        from helpers import setup
+        keras = setup.import_keras()
+        os.write(2, b"stderr still works\\n")
+    """
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Keras 3.") and "TensorFlow 2." in result.stdout
+    assert result.stderr.strip() == "stderr still works"

@@ -1,0 +1,65 @@
+"""helpers.training: seeding and the progress callback."""
+
+import numpy as np
+import pytest
+
+from helpers import training
+
+
+def tiny_model(keras):
+    inputs = keras.Input((8,))
+    model = keras.Model(inputs, keras.layers.Dense(8)(keras.layers.Dense(3, activation="relu")(inputs)))
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def test_set_seed_makes_training_repeatable():
+    import keras
+
+    x = np.random.default_rng(0).random((64, 8)).astype("float32")
+    weights = []
+    for _ in range(2):
+        training.set_seed(7)
+        model = tiny_model(keras)
+        model.fit(x, x, epochs=2, batch_size=16, verbose=0)
+        weights.append(model.get_weights())
+    assert all(np.array_equal(a, b) for a, b in zip(*weights))
+    training.set_seed(8)
+    other = tiny_model(keras)
+    assert not np.array_equal(other.get_weights()[0], weights[0][0])
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "1", True])
+def test_set_seed_rejects_bad_values(bad):
+    with pytest.raises(ValueError, match="seed"):
+        training.set_seed(bad)
+
+
+def test_progress_prints_one_line_per_epoch(capsys):
+    import keras
+
+    training.set_seed(0)
+    x = np.random.default_rng(0).random((64, 8)).astype("float32")
+    progress = training.Progress(live=False)
+    model = tiny_model(keras)
+    model.fit(x, x, epochs=3, batch_size=16, verbose=0, validation_data=(x, x), callbacks=[progress])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("epoch 1/3") and "val_loss" in lines[0]
+    assert len(progress.epoch_seconds) == 3 and progress.seconds == pytest.approx(sum(progress.epoch_seconds))
+    assert progress.logs[-1]["loss"] == pytest.approx(model.evaluate(x, x, verbose=0), rel=0.5)
+
+
+def test_progress_notebook_view_shows_bar_and_curve():
+    progress = training.Progress(unit="squared error per image", live=False)
+    progress._total = 4
+    progress.logs = [{"loss": 30.0, "val_loss": 31.0}, {"loss": 20.0, "val_loss": 22.0}]
+    progress.epoch_seconds = [1.0, 1.0]
+    html = progress._html().data
+    assert '<progress value="2" max="4"' in html
+    assert "epoch 2/4" in html and "to go" in html and "val_loss 22" in html
+    assert "data:image/png;base64," in html
+
+
+def test_not_in_notebook_here():
+    assert training.in_notebook() is False
