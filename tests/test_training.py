@@ -23,7 +23,7 @@ def test_set_seed_makes_training_repeatable():
         model = tiny_model(keras)
         model.fit(x, x, epochs=2, batch_size=16, verbose=0)
         weights.append(model.get_weights())
-    assert all(np.array_equal(a, b) for a, b in zip(*weights))
+    assert all(np.array_equal(a, b) for a, b in zip(*weights, strict=True))
     training.set_seed(8)
     other = tiny_model(keras)
     assert not np.array_equal(other.get_weights()[0], weights[0][0])
