@@ -1,0 +1,229 @@
+"""Anomaly detection by reconstruction error: precision and recall at a threshold, and a slider.
+
+An autoencoder trained on normal data only reconstructs normal inputs well and
+unfamiliar ones badly, so its reconstruction error is an anomaly score: flag an
+input when its error is above a threshold. Where to put the threshold is a trade:
+
+* :func:`flag_counts` - how many anomalies and normal inputs a threshold flags, with
+  precision (of the flagged inputs, the fraction that are anomalies), recall (of the
+  anomalies, the fraction flagged) and the false-alarm rate (of the normal inputs,
+  the fraction flagged);
+* :func:`threshold_explorer` - a threshold slider over precomputed errors showing
+  the two error histograms with the threshold, precision and recall, and the
+  examples on either side of the threshold (caught anomalies, false alarms, missed
+  anomalies). Moving it costs no model call: the errors are computed beforehand.
+
+The explorer is a :class:`helpers.explore.Explorer`, so it behaves like the course's
+other explorers: ``ex.controls["threshold"]``, ``ex.set(threshold=20.0)``, ``ex.shown``,
+``ex.captions``, and a static PNG when the notebook is viewed without a kernel.
+
+Introduced in notebook 07.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .explore import Explorer, _as_digits
+from .metrics import UNIT
+
+_BLANK = np.zeros((1, 28, 28), dtype=np.float32)  # white square for an empty row
+
+
+def _scores_and_labels(errors, is_anomaly):
+    errors = np.asarray(errors, dtype=np.float64)
+    if errors.ndim != 1 or len(errors) == 0:
+        raise ValueError(f"errors must be a non-empty 1-D array (one score per input), got shape {errors.shape}")
+    if not np.isfinite(errors).all():
+        raise ValueError("errors contains NaN or infinite values")
+    labels = np.asarray(is_anomaly)
+    if labels.shape != errors.shape:
+        raise ValueError(f"is_anomaly must have one entry per error: got {labels.shape} for {errors.shape} errors")
+    if labels.dtype != bool:
+        if not np.isin(labels, (0, 1)).all():
+            raise ValueError("is_anomaly must hold True/False (or 1/0): True marks an anomaly")
+        labels = labels.astype(bool)
+    return errors, labels
+
+
+def flag_counts(errors, is_anomaly, threshold: float) -> dict:
+    """What flagging every input with ``error > threshold`` catches and costs.
+
+    Returns a dict with ``flagged``, ``true_positives`` (flagged anomalies),
+    ``false_positives`` (flagged normal inputs), ``false_negatives`` (missed anomalies),
+    ``anomalies``, ``normal``, ``precision`` = TP / flagged (NaN when nothing is flagged),
+    ``recall`` = TP / anomalies (NaN when there are none) and ``false_alarm_rate`` =
+    FP / normal inputs (NaN when there are none).
+    """
+    errors, labels = _scores_and_labels(errors, is_anomaly)
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.integer | np.floating) \
+            or not math.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    flagged = errors > threshold
+    tp = int(np.sum(flagged & labels))
+    fp = int(np.sum(flagged & ~labels))
+    fn = int(np.sum(~flagged & labels))
+    n_anomalies, n_normal = int(labels.sum()), int((~labels).sum())
+    nan = float("nan")
+    return {
+        "threshold": float(threshold),
+        "flagged": tp + fp,
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_negatives": fn,
+        "anomalies": n_anomalies,
+        "normal": n_normal,
+        "precision": tp / (tp + fp) if tp + fp else nan,
+        "recall": tp / n_anomalies if n_anomalies else nan,
+        "false_alarm_rate": fp / n_normal if n_normal else nan,
+    }
+
+
+def _pct(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
+
+
+class _HistogramCanvas:
+    """The two error histograms drawn once (Matplotlib to an RGB array); the threshold line painted per update."""
+
+    def __init__(self, errors, labels, lo, hi, bins, names, size=(5.6, 3.0), dpi=72):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, dpi=dpi)
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        edges = np.linspace(lo, hi, bins + 1)
+        clipped = np.clip(errors, lo, hi)  # inputs beyond the range land in the end bins
+        ax.hist(clipped[~labels], bins=edges, alpha=0.6, color="tab:blue", label=names[0], density=True)
+        ax.hist(clipped[labels], bins=edges, alpha=0.6, color="tab:red", label=names[1], density=True)
+        ax.set_xlim(lo, hi)
+        ax.set_xlabel(f"reconstruction error ({UNIT})")
+        ax.set_ylabel("density")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        canvas.draw()
+        self.background = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+        height = self.background.shape[0]
+        (x0, _), (x1, _) = ax.transData.transform([(lo, 0), (hi, 0)])
+        self._x = (lo, hi, x0, x1)
+        bbox = ax.get_window_extent()
+        self._rows = (int(round(height - bbox.y1)), int(round(height - bbox.y0)))
+
+    def column(self, threshold: float) -> int:
+        lo, hi, x0, x1 = self._x
+        return int(round(x0 + (np.clip(threshold, lo, hi) - lo) / (hi - lo) * (x1 - x0)))
+
+    def with_line(self, threshold: float) -> np.ndarray:
+        picture = self.background.copy()
+        col = self.column(threshold)
+        top, bottom = self._rows
+        picture[top:bottom, max(col - 1, 0):col + 1] = (0, 0, 0)
+        return picture
+
+
+def threshold_explorer(errors, is_anomaly, images, threshold: float | None = None, n_show: int = 8,
+                       bins: int = 60, max_error: float | None = None,
+                       names=("normal", "anomalous")) -> Explorer:
+    """A threshold slider over precomputed reconstruction errors.
+
+    errors:
+        (n,) reconstruction error of each input, e.g. ``metrics.per_image_squared_error``.
+    is_anomaly:
+        (n,) True for the anomalies, False for the normal inputs (the labels you would not
+        have in practice; here they let you see what a threshold costs).
+    images:
+        the n inputs, (n, 784) / (n, 28, 28) / (n, 28, 28, 1), to show the flagged ones.
+    threshold:
+        the starting threshold; default the 99th percentile of the normal inputs' errors
+        (about 1% false alarms).
+    n_show:
+        how many examples each row of digits shows.
+    bins, max_error:
+        histogram bins, and the right end of the histogram and the slider (default: the
+        99.5th percentile of all errors; larger errors land in the last bin).
+    names:
+        legend names of the normal and the anomalous inputs.
+
+    Panels: ``"histogram"`` (with the threshold as a black line and, in its caption,
+    precision, recall and false-alarm rate), ``"caught"`` (anomalies flagged, those
+    just above the threshold), ``"false_alarms"`` (normal inputs flagged, those just
+    above) and ``"missed"`` (anomalies not flagged, those just below). Control: ``"threshold"``.
+    """
+    import ipywidgets as widgets
+
+    errors, labels = _scores_and_labels(errors, is_anomaly)
+    if labels.all() or not labels.any():
+        raise ValueError("is_anomaly must mark some inputs as anomalies and some as normal")
+    digits = _as_digits(images, "images")
+    if len(digits) != len(errors):
+        raise ValueError(f"got {len(errors)} errors but {len(digits)} images; they must be the same inputs")
+    if isinstance(n_show, bool) or not isinstance(n_show, int | np.integer) or n_show < 1:
+        raise ValueError(f"n_show must be a whole number >= 1, got {n_show!r}")
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 2:
+        raise ValueError(f"bins must be a whole number >= 2, got {bins!r}")
+    if len(names) != 2:
+        raise ValueError(f"names must be two legend names (normal, anomalous), got {names!r}")
+    lo = 0.0
+    hi = float(np.percentile(errors, 99.5)) if max_error is None else float(max_error)
+    if not hi > lo:
+        raise ValueError(f"max_error must be above 0, got {hi}")
+    if threshold is None:
+        threshold = float(np.percentile(errors[~labels], 99))
+    threshold = float(threshold)
+    if not lo <= threshold <= hi:
+        raise ValueError(f"threshold={threshold} is out of range: the slider goes from {lo} to {hi:.4g}")
+    histogram = _HistogramCanvas(errors, labels, lo, hi, int(bins), tuple(names))
+    order = np.argsort(errors, kind="stable")
+    sorted_errors = errors[order]
+
+    def nearest(mask_sorted, above: bool, t: float):
+        """Indices of up to n_show inputs of a kind on one side of t, nearest to t first."""
+        cut = np.searchsorted(sorted_errors, t, side="right")  # first index with error > t
+        side = np.arange(cut, len(order)) if above else np.arange(cut - 1, -1, -1)
+        picked = side[mask_sorted[side]][:n_show]
+        return order[picked]
+
+    anomaly_sorted = labels[order]
+
+    def row(indices, empty: str, what: str):
+        if len(indices) == 0:
+            return _BLANK, empty
+        shown = " ".join(f"{errors[i]:.1f}" for i in indices)
+        return digits[indices], f"{what}<br><small>errors: {shown}</small>"
+
+    def compute():
+        t = float(ex.controls["threshold"].value)
+        c = flag_counts(errors, labels, t)
+        caption = (f"threshold {t:.2f}: flagged {c['flagged']:,} of {len(errors):,}<br>"
+                   f"precision {_pct(c['precision'])} &nbsp; recall {_pct(c['recall'])} &nbsp; "
+                   f"false alarms {_pct(c['false_alarm_rate'])} of normal")
+        return {
+            "histogram": (histogram.with_line(t), caption),
+            "caught": row(nearest(anomaly_sorted, True, t), "no anomaly is flagged",
+                          f"{c['true_positives']:,} of {c['anomalies']:,} anomalies flagged"),
+            "false_alarms": row(nearest(~anomaly_sorted, True, t), "no false alarm",
+                                f"{c['false_positives']:,} of {c['normal']:,} normal inputs flagged"),
+            "missed": row(nearest(anomaly_sorted, False, t), "no anomaly is missed",
+                          f"{c['false_negatives']:,} anomalies missed"),
+        }
+
+    ex = Explorer("Anomaly threshold",
+                  [("histogram", "errors of normal and anomalous inputs"),
+                   ("caught", "caught: anomalies just above the threshold"),
+                   ("false_alarms", "false alarms: normal inputs just above the threshold"),
+                   ("missed", "missed: anomalies just below the threshold")],
+                  compute, "Inputs with an error above the threshold are flagged as anomalies.")
+    ex._panel_box.layout.flex_flow = "column"
+    ex._stacked = True
+    ex._histogram = histogram
+    ex._add_controls({
+        "threshold": widgets.FloatSlider(value=threshold, min=lo, max=hi, step=(hi - lo) / 500,
+                                         description="threshold", continuous_update=True,
+                                         readout_format=".2f", layout=widgets.Layout(width="420px"),
+                                         style={"description_width": "70px"}),
+    })
+    ex._refresh()
+    return ex

@@ -1,0 +1,146 @@
+"""helpers.anomaly: precision/recall at a threshold, and the threshold explorer built on it.
+
+The example: six inputs with errors 1..6, the anomalies being those with errors 3, 5 and 6.
+By hand, with "flag when error > threshold":
+
+* threshold 3.5 flags 4, 5, 6: two anomalies (5, 6) and one normal input (4); the anomaly
+  with error 3 is missed. Precision 2/3, recall 2/3, false alarms 1 of 3 normal inputs.
+* threshold 2.5 flags 3, 4, 5, 6: precision 3/4, recall 1, false alarms 1/3.
+* threshold 0.5 flags everything: precision 3/6, recall 1, false alarms 3/3.
+* threshold 6 flags nothing: precision undefined (NaN), recall 0.
+"""
+
+import base64
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers import anomaly
+
+ERRORS = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+IS_ANOMALY = np.array([False, False, True, False, True, True])
+
+
+@pytest.fixture
+def images():
+    # image i is filled with the value i / 10, so a shown image tells which input it is
+    return np.stack([np.full((28, 28), i / 10, np.float32) for i in range(len(ERRORS))])
+
+
+def _which(strip):
+    """The input indices shown in a row of digits (n, 28, 28)."""
+    return [int(round(float(d[0, 0]) * 10)) for d in strip]
+
+
+@pytest.mark.parametrize("threshold, tp, fp, fn, precision, recall, far", [
+    (3.5, 2, 1, 1, 2 / 3, 2 / 3, 1 / 3),
+    (2.5, 3, 1, 0, 3 / 4, 1.0, 1 / 3),
+    (0.5, 3, 3, 0, 1 / 2, 1.0, 1.0),
+    (4.0, 2, 0, 1, 1.0, 2 / 3, 0.0),  # an error equal to the threshold is not flagged
+])
+def test_flag_counts_match_the_hand_computed_example(threshold, tp, fp, fn, precision, recall, far):
+    c = anomaly.flag_counts(ERRORS, IS_ANOMALY, threshold)
+    assert (c["true_positives"], c["false_positives"], c["false_negatives"]) == (tp, fp, fn)
+    assert c["flagged"] == tp + fp and c["anomalies"] == 3 and c["normal"] == 3
+    assert c["precision"] == pytest.approx(precision)
+    assert c["recall"] == pytest.approx(recall)
+    assert c["false_alarm_rate"] == pytest.approx(far)
+
+
+def test_nothing_flagged_leaves_precision_undefined():
+    c = anomaly.flag_counts(ERRORS, IS_ANOMALY, 6.0)
+    assert c["flagged"] == 0 and c["recall"] == 0.0 and math.isnan(c["precision"])
+
+
+def test_labels_may_be_zeros_and_ones():
+    c = anomaly.flag_counts(ERRORS, IS_ANOMALY.astype(int), 3.5)
+    assert c["precision"] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("errors, labels, threshold, message", [
+    (ERRORS, IS_ANOMALY[:5], 3.0, "one entry per error"),
+    (ERRORS, np.array([0, 1, 2, 0, 1, 1]), 3.0, "True/False"),
+    (np.array([1.0, np.nan]), np.array([True, False]), 3.0, "NaN"),
+    (np.zeros((2, 3)), np.zeros((2, 3), bool), 3.0, "1-D"),
+    (ERRORS, IS_ANOMALY, float("nan"), "finite number"),
+    (ERRORS, IS_ANOMALY, "3", "finite number"),
+])
+def test_flag_counts_refuses_bad_arguments(errors, labels, threshold, message):
+    with pytest.raises(ValueError, match=message):
+        anomaly.flag_counts(errors, labels, threshold)
+
+
+def test_explorer_shows_the_counts_for_the_threshold_set_in_code(images):
+    ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, threshold=3.5, max_error=7.0)
+    assert ex.controls["threshold"].value == pytest.approx(3.5)
+    assert "precision 66.7%" in ex.captions["histogram"] and "recall 66.7%" in ex.captions["histogram"]
+    assert _which(ex.shown["caught"]) == [4, 5]  # errors 5 and 6, nearest the threshold first
+    assert _which(ex.shown["false_alarms"]) == [3]  # error 4
+    assert _which(ex.shown["missed"]) == [2]  # error 3
+    png_before = ex._images["histogram"].value
+
+    ex.set(threshold=2.5)
+    assert ex.controls["threshold"].value == pytest.approx(2.5)
+    assert "precision 75.0%" in ex.captions["histogram"] and "recall 100.0%" in ex.captions["histogram"]
+    assert _which(ex.shown["caught"]) == [2, 4, 5]
+    assert "no anomaly is missed" in ex.captions["missed"]
+    assert ex._images["histogram"].value != png_before  # the line moved
+
+    ex.set(threshold=6.5)
+    assert "precision n/a" in ex.captions["histogram"] and "recall 0.0%" in ex.captions["histogram"]
+    assert "no false alarm" in ex.captions["false_alarms"]
+    assert _which(ex.shown["missed"]) == [5, 4, 2]
+
+
+def test_threshold_line_is_drawn_where_the_threshold_is(images):
+    ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, threshold=1.0, max_error=7.0)
+    left = ex._histogram.column(1.0)
+    ex.set(threshold=6.0)
+    right = ex._histogram.column(6.0)
+    assert right > left
+    picture = ex.shown["histogram"]
+    middle = (ex._histogram._rows[0] + ex._histogram._rows[1]) // 2
+    assert tuple(picture[middle, right]) == (0, 0, 0)
+    # the step from 1 to 6 is five sixths of the axis from 0 to 7... proportional placement
+    zero, seven = ex._histogram.column(0.0), ex._histogram.column(7.0)
+    assert (right - left) == pytest.approx(5 / 7 * (seven - zero), abs=2)
+
+
+def test_default_threshold_is_the_99th_percentile_of_normal_errors(images):
+    ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, max_error=7.0)
+    assert ex.controls["threshold"].value == pytest.approx(np.percentile([1.0, 2.0, 4.0], 99), abs=0.02)
+
+
+def test_static_fallback_is_a_png(images):
+    ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, threshold=3.5, max_error=7.0)
+    bundle = ex._repr_mimebundle_()
+    picture = Image.open(io.BytesIO(base64.b64decode(bundle["image/png"])))
+    assert picture.format == "PNG" and picture.size[0] > 200
+    assert "threshold" in bundle["text/plain"]
+
+
+def test_flat_images_are_accepted(images):
+    ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images.reshape(6, 784), threshold=3.5,
+                                    max_error=7.0)
+    assert ex.shown["caught"].shape == (2, 28, 28)
+
+
+def test_explorer_refuses_bad_arguments(images):
+    with pytest.raises(ValueError, match="some inputs as anomalies and some as normal"):
+        anomaly.threshold_explorer(ERRORS, np.zeros(6, bool), images)
+    with pytest.raises(ValueError, match="6 errors but 5 images"):
+        anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images[:5])
+    with pytest.raises(ValueError, match="out of range"):
+        anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, threshold=9.0, max_error=7.0)
+    with pytest.raises(ValueError, match="n_show"):
+        anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, n_show=0)
+    with pytest.raises(ValueError, match="28 x 28"):
+        anomaly.threshold_explorer(ERRORS, IS_ANOMALY, np.zeros((6, 10)))
+    ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, threshold=3.5, max_error=7.0)
+    with pytest.raises(ValueError, match="out of range"):
+        ex.set(threshold=8.0)
+    with pytest.raises(ValueError, match="not a control"):
+        ex.set(treshold=3.0)
