@@ -17,7 +17,7 @@ The explorer is a :class:`helpers.explore.Explorer`, so it behaves like the cour
 other explorers: ``ex.controls["threshold"]``, ``ex.set(threshold=20.0)``, ``ex.shown``,
 ``ex.captions``, and a static PNG when the notebook is viewed without a kernel.
 
-Introduced in notebook 07.
+Introduced in notebook 07 (with the ROC curves, AUC and error histograms at the end of this module).
 """
 
 from __future__ import annotations
@@ -227,3 +227,85 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
     })
     ex._refresh()
     return ex
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def _error_sets(normal, anomalous: dict):
+    normal = np.asarray(normal, dtype=np.float64)
+    if normal.ndim != 1 or len(normal) == 0:
+        raise ValueError(f"normal must be a non-empty 1-D array of errors, got shape {normal.shape}")
+    if not isinstance(anomalous, dict) or not anomalous:
+        raise ValueError('anomalous must be a non-empty dict {"kind of anomaly": errors, ...}')
+    prepared = {}
+    for name, errors in anomalous.items():
+        errors = np.asarray(errors, dtype=np.float64)
+        if errors.ndim != 1 or len(errors) == 0:
+            raise ValueError(f"anomalous[{name!r}] must be a non-empty 1-D array of errors, got shape {errors.shape}")
+        prepared[name] = errors
+    return normal, prepared
+
+
+def auc_scores(normal, anomalous: dict) -> dict:
+    """ROC AUC of each kind of anomaly against the normal inputs, scored by their errors.
+
+    ``normal``: errors of normal inputs; ``anomalous``: kind name -> errors of those anomalies.
+    AUC is the chance that a random anomaly has a larger error than a random normal input
+    (1 = perfect separation, 0.5 = no better than chance, below 0.5 = anomalies look *more* normal).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    normal, anomalous = _error_sets(normal, anomalous)
+    return {name: float(roc_auc_score(np.r_[np.zeros(len(normal)), np.ones(len(e))], np.r_[normal, e]))
+            for name, e in anomalous.items()}
+
+
+def error_histograms(normal, anomalous: dict, bins: int = 50, ncols: int = 3):
+    """One panel per kind of anomaly: its error histogram over the normal inputs' (log error axis)."""
+    import matplotlib.pyplot as plt
+
+    normal, anomalous = _error_sets(normal, anomalous)
+    every = np.concatenate([normal, *anomalous.values()])
+    lo = max(float(every[every > 0].min()) if (every > 0).any() else 1e-3, 1e-3)
+    edges = np.geomspace(lo, max(float(every.max()), lo * 10), bins + 1)
+    n = len(anomalous)
+    ncols = max(1, min(int(ncols), n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.6 * nrows), squeeze=False, sharex=True)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    for ax, (name, errors) in zip(list(axes.flat)[:n], anomalous.items(), strict=True):
+        ax.hist(np.clip(normal, lo, None), bins=edges, alpha=0.6, color="tab:blue", density=True, label="normal")
+        ax.hist(np.clip(errors, lo, None), bins=edges, alpha=0.6, color="tab:red", density=True, label=name)
+        ax.set_xscale("log")
+        ax.set_yticks([])
+        ax.set_title(name, fontsize=10)
+        ax.legend(fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel(f"{UNIT} (log scale)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def roc_curves(normal, anomalous: dict, title: str | None = None):
+    """ROC curve of each kind of anomaly against the normal inputs, AUC in the legend."""
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import roc_curve
+
+    normal, anomalous = _error_sets(normal, anomalous)
+    aucs = auc_scores(normal, anomalous)
+    fig, ax = plt.subplots(figsize=(4.8, 4.2))
+    for name, errors in anomalous.items():
+        fpr, tpr, _ = roc_curve(np.r_[np.zeros(len(normal)), np.ones(len(errors))], np.r_[normal, errors])
+        ax.plot(fpr, tpr, label=f"{name} (AUC {aucs[name]:.3f})")
+    ax.plot([0, 1], [0, 1], ":", color="grey", label="chance (AUC 0.5)")
+    ax.set_xlabel("false-alarm rate (normal inputs flagged)")
+    ax.set_ylabel("recall (anomalies flagged)")
+    ax.set_aspect("equal")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -144,3 +144,34 @@ def test_explorer_refuses_bad_arguments(images):
         ex.set(threshold=8.0)
     with pytest.raises(ValueError, match="not a control"):
         ex.set(treshold=3.0)
+
+
+# --- figures and AUC -------------------------------------------------------------------------
+
+
+def test_auc_by_hand():
+    # normal errors 1, 2, 4; anomalies 3, 5, 6: of the 9 (anomaly, normal) pairs, the anomaly is
+    # larger in 8 (3 > 1, 3 > 2 but 3 < 4; 5 and 6 beat all three), so AUC = 8/9
+    aucs = anomaly.auc_scores([1.0, 2.0, 4.0], {"a": [3.0, 5.0, 6.0], "flipped": [0.1, 0.2, 0.3]})
+    assert aucs["a"] == pytest.approx(8 / 9)
+    assert aucs["flipped"] == pytest.approx(0.0)
+
+
+def test_roc_and_histogram_figures():
+    rng = np.random.default_rng(0)
+    normal = rng.gamma(5, 2, 300)
+    kinds = {"easy": normal + 30, "hard": rng.gamma(5, 2, 200)}
+    fig = anomaly.roc_curves(normal, kinds)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[0] == "easy (AUC 1.000)" and labels[1].startswith("hard (AUC 0.")
+    fig = anomaly.error_histograms(normal, kinds, ncols=2)
+    assert [ax.get_title() for ax in fig.axes] == ["easy", "hard"]
+
+
+def test_figures_refuse_bad_arguments():
+    with pytest.raises(ValueError, match="non-empty dict"):
+        anomaly.roc_curves([1.0, 2.0], {})
+    with pytest.raises(ValueError, match="1-D"):
+        anomaly.auc_scores([1.0, 2.0], {"a": np.zeros((2, 2))})
+    with pytest.raises(ValueError, match="normal"):
+        anomaly.error_histograms([], {"a": [1.0]})
