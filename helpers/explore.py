@@ -42,6 +42,7 @@ import contextlib
 import html
 import io
 import math
+import re
 import textwrap
 import time
 
@@ -243,6 +244,7 @@ class Explorer:
         boxes = []
         for key, panel_title in panels:
             self._images[key] = widgets.Image(format="png", layout=widgets.Layout(margin="2px"))
+            self._images[key].add_class("ae-explore-" + re.sub(r"[^A-Za-z0-9_-]", "-", key))
             self._caption_widgets[key] = widgets.HTML()
             boxes.append(widgets.VBox(
                 [widgets.HTML(f"<b>{html.escape(panel_title)}</b>"), self._images[key],
@@ -254,6 +256,7 @@ class Explorer:
                               + (f" &nbsp;<small>{html.escape(help_text)}</small>" if help_text else "")),
                  self._control_box, self._panel_box]
         self.widget = widgets.VBox(parts)
+        self.widget.add_class("ae-explorer")  # CSS hooks for the browser test
 
     # building -----------------------------------------------------------------------------
 
@@ -383,8 +386,6 @@ class Explorer:
 
 def _plain_text(caption: str) -> str:
     """A caption's HTML as plain text (for the static figure)."""
-    import re
-
     text = re.sub(r"<br\s*/?>", "\n", caption)
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
