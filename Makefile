@@ -16,7 +16,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install lab test test-unit test-notebooks lint clean-venv help
+.PHONY: install lab test test-unit test-notebooks test-browser lint clean-venv help
 
 help:
 	@echo "make lab    - install what is needed and open the course in JupyterLab"
@@ -40,15 +40,27 @@ lab: $(STAMP)
 	    --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
-	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env \
+	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --ignore=tests/browser --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP)
 	AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
+
+# The real-browser test: JupyterLab runs the VAE notebook in Debian's Chromium
+# (apt-get install chromium), driven by Playwright, which downloads no browser.
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): requirements-browser.txt $(STAMP)
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet \
+	    --disable-pip-version-check -r requirements-browser.txt
+	@touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff==0.17.5
