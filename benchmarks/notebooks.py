@@ -1,0 +1,147 @@
+"""Execute a notebook top to bottom in a fresh kernel and measure what it costs.
+
+:func:`run_notebook` executes every cell with nbclient (as ``jupyter nbconvert
+--execute`` does) in a new ``python3`` kernel started from this process, with the
+environment you give it (``AE_RESULTS_DIR``, ``AE_FAST``, ...). Meanwhile a thread
+samples, every ``interval`` seconds, the resident memory (RSS) and CPU time of every
+process below this one, that is the kernel and anything it starts. After the last
+cell a probe asks the kernel for its own peak RSS (``resource.getrusage``), which
+catches a spike between two samples; the probe is removed again before the notebook
+is returned or written.
+
+Returns a dict: ``notebook``, ``path``, ``status`` ("ok" or "error"), ``error`` (the
+failing cell's exception), ``wall_seconds``, ``cpu_seconds`` (user + system of the
+kernel tree), ``peak_rss_bytes`` (the larger of the sampled tree peak and the
+kernel's own), ``sampled_peak_rss_bytes``, ``kernel_maxrss_bytes``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+PROBE = ("import resource as _r\n"
+         "print('AE_BENCH_MAXRSS_KB', max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, "
+         "_r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss))")
+PROBE_TAG = "benchmark-probe"
+
+
+class TreeSampler(threading.Thread):
+    """Peak summed RSS and total CPU time of this process's descendants, sampled in the background."""
+
+    def __init__(self, interval: float = 0.2):
+        super().__init__(daemon=True)
+        import psutil
+
+        self._psutil = psutil
+        self.interval = interval
+        self.peak_rss = 0
+        self._cpu: dict[tuple[int, float], float] = {}  # (pid, create time) -> last user+sys seen
+        self._stop_event = threading.Event()
+        self._me = psutil.Process(os.getpid())
+
+    def sample(self) -> None:
+        psutil = self._psutil
+        total = 0
+        try:
+            children = self._me.children(recursive=True)
+        except psutil.Error:
+            return
+        for p in children:
+            try:
+                with p.oneshot():
+                    total += p.memory_info().rss
+                    times = p.cpu_times()
+                    self._cpu[(p.pid, p.create_time())] = times.user + times.system
+            except psutil.Error:  # it ended between the listing and the reading
+                continue
+        self.peak_rss = max(self.peak_rss, total)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return float(sum(self._cpu.values()))
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.sample()
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self.sample()
+        self._stop_event.set()
+        self.join()
+
+
+def _error_summary(exc) -> str:
+    name = getattr(exc, "ename", None) or type(exc).__name__
+    value = getattr(exc, "evalue", None)
+    if value is None:
+        value = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
+    return f"{name}: {value}"[:300]
+
+
+def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back: bool = False,
+                 interval: float = 0.2, kernel_name: str = "python3") -> dict:
+    """Execute ``path`` top to bottom in a fresh kernel; see the module docstring.
+
+    env:
+        the kernel's whole environment (default: this process's). A key with value
+        None is removed (e.g. ``{"AE_FAST": None}`` for full mode).
+    write_back:
+        write the executed notebook over ``path`` (only when every cell ran without
+        error), so that committed outputs come from this very run.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    probe = nbformat.v4.new_code_cell(PROBE, metadata={"tags": [PROBE_TAG]})
+    nb.cells.append(probe)
+    kernel_env = dict(os.environ)
+    for key, value in (env or {}).items():
+        if value is None:
+            kernel_env.pop(key, None)
+        else:
+            kernel_env[key] = str(value)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=False,
+                            store_widget_state=False, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent.resolve())}})
+    sampler = TreeSampler(interval)
+    sampler.start()
+    status, error = "ok", None
+    start = time.perf_counter()
+    try:
+        client.execute(env=kernel_env)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        status, error = "error", _error_summary(exc)
+    except Exception as exc:  # the kernel did not start, or died in a way nbclient does not name
+        status, error = "error", _error_summary(exc)
+    finally:
+        wall = time.perf_counter() - start
+        sampler.stop()
+
+    kernel_maxrss = None
+    for output in probe.get("outputs", []):
+        text = output.get("text", "")
+        if "AE_BENCH_MAXRSS_KB" in text:
+            kernel_maxrss = int(text.split()[-1]) * 1024  # Linux reports kilobytes
+    nb.cells = [c for c in nb.cells if PROBE_TAG not in c.get("metadata", {}).get("tags", [])]
+    if write_back and status == "ok":
+        nbformat.write(nb, path)
+    peaks = [p for p in (sampler.peak_rss or None, kernel_maxrss) if p]
+    return {
+        "notebook": path.stem,
+        "path": str(path),
+        "status": status,
+        "error": error,
+        "wall_seconds": wall,
+        "cpu_seconds": sampler.cpu_seconds,
+        "peak_rss_bytes": max(peaks) if peaks else None,
+        "sampled_peak_rss_bytes": sampler.peak_rss or None,
+        "kernel_maxrss_bytes": kernel_maxrss,
+        "written": bool(write_back and status == "ok"),
+    }

@@ -1,0 +1,286 @@
+"""``make bench``: run every notebook in full mode, collect its results, write RESULTS.md.
+
+    .venv/bin/python -m benchmarks.run                      # what `make bench` runs
+    .venv/bin/python -m benchmarks.run --write-notebooks    # also save the executed notebooks in place
+    .venv/bin/python -m benchmarks.run --longer --time-make-test   # + notebook 04 at AE_EPOCH_SCALE=2, + `make test`
+    .venv/bin/python -m benchmarks.run --quick --notebooks 04      # smoke check: quick mode, one notebook
+    .venv/bin/python -m benchmarks.run --table-only benchmarks/out/<run>   # rebuild the table of a saved run
+
+Steps: say which MNIST the notebooks will get (``helpers.data.load_mnist``'s own
+notice); execute each ``notebooks/NN_*.ipynb`` top to bottom, one at a time, in a fresh
+kernel, in full mode (``AE_FAST`` removed from its environment) with ``AE_RESULTS_DIR``
+pointing at a fresh folder, so every ``helpers.results.record`` row of the run lands
+there; time each notebook and measure its peak memory; run ``benchmarks/explorers.py``;
+compute PCA at the code sizes the notebooks used; write ``benchmarks/RESULTS.md`` and
+print the same table. Everything the run measured is kept in
+``benchmarks/out/<UTC time>/`` (``run.json`` and the result rows).
+
+A quick-mode run or a run of only some notebooks writes its table into that folder
+and leaves ``benchmarks/RESULTS.md`` alone, unless ``--output`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from . import table
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+OUT_DIR = ROOT / "benchmarks" / "out"
+RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"
+EXPLORERS = ROOT / "benchmarks" / "explorers.py"
+LONGER_NOTEBOOK = "04"
+LONGER_SCALE = 2.0
+VERSIONED = ("tensorflow", "keras", "numpy", "scikit-learn", "matplotlib", "ipywidgets", "nbclient")
+
+
+def log(message: str = "") -> None:
+    print(message, flush=True)
+
+
+# --- where and what ------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def machine() -> dict:
+    info = {"cores": os.cpu_count(), "cpu_model": cpu_model(), "memory_gb": None}
+    try:
+        import psutil
+
+        info["memory_gb"] = psutil.virtual_memory().total / 1024**3
+    except ImportError:
+        pass
+    return info
+
+
+def versions() -> dict:
+    found = {"Python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def load_data(quick: bool):
+    """The digits the notebooks will get, and the loader's own notice saying where they come from.
+
+    Uses ``helpers.data.load_mnist`` (same order of sources as the notebooks) and, in quick
+    mode, the same subsets as ``helpers.config`` gives the notebooks.
+    """
+    from helpers import config, data
+
+    notice = io.StringIO()
+    with contextlib.redirect_stdout(notice):
+        (x_train, _), (x_test, _) = data.load_mnist(shape="flat")
+    if quick:
+        run = config.RunSettings(quick=True, train_size=config.QUICK_TRAIN_SIZE, test_size=config.QUICK_TEST_SIZE)
+        x_train, x_test = run.train_subset(x_train), run.test_subset(x_test)
+    text = notice.getvalue().strip()
+    full = "offline sample" not in text and len(x_test) >= 10_000
+    return x_train, x_test, text, full
+
+
+def find_notebooks(selection=None) -> list[Path]:
+    paths = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if selection:
+        wanted = {s.zfill(2) for s in selection}
+        paths = [p for p in paths if p.name[:2] in wanted]
+    return paths
+
+
+# --- the steps -----------------------------------------------------------------------------
+
+
+def run_notebooks(paths, results_dir: Path, quick: bool, write_back: bool, timeout: int,
+                  scale: float | None = None) -> list[dict]:
+    from .notebooks import run_notebook
+
+    env = {"AE_RESULTS_DIR": str(results_dir), "AE_FAST": "1" if quick else None,
+           "AE_EPOCH_SCALE": None if scale is None else f"{scale:g}", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    runs = []
+    for path in paths:
+        log(f"[{path.stem}] running ({'quick' if quick else 'full'} mode) ...")
+        run = run_notebook(path, env=env, timeout=timeout, write_back=write_back)
+        runs.append(run)
+        where = " (written back)" if run["written"] else ""
+        state = "ok" if run["status"] == "ok" else f"ERROR {run['error']}"
+        log(f"[{path.stem}] {state}: {table.fmt_duration(run['wall_seconds'])} wall, "
+            f"{table.fmt_duration(run['cpu_seconds'])} kernel CPU, peak {table.fmt_bytes(run['peak_rss_bytes'])}"
+            f"{where}")
+    return runs
+
+
+def run_explorers(out: Path, skip: bool) -> dict | None:
+    if skip:
+        return None
+    if not EXPLORERS.exists():
+        log("benchmarks/explorers.py is not there: explorer update times are not measured.")
+        return {"error": "benchmarks/explorers.py is missing"}
+    target = out / "explorers.json"
+    log("Timing the slider explorers (benchmarks/explorers.py) ...")
+    done = subprocess.run([sys.executable, str(EXPLORERS), "--json", str(target)], cwd=ROOT,
+                          capture_output=True, text=True)
+    (out / "explorers.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    if target.exists():
+        return json.loads(target.read_text(encoding="utf-8"))
+    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    log(f"benchmarks/explorers.py failed (exit {done.returncode}): {tail[0]}")
+    return {"error": f"benchmarks/explorers.py failed (exit {done.returncode}): {tail[0]}"}
+
+
+def time_make_test(out: Path) -> dict:
+    log("Timing `make test` ...")
+    start = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if k not in ("AE_RESULTS_DIR", "AE_EPOCH_SCALE")}
+    done = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    (out / "make_test.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    how = "timed by this run" + ("" if done.returncode == 0 else f", FAILED with exit {done.returncode}")
+    log(f"`make test`: {table.fmt_duration(seconds)} ({how})")
+    return {"seconds": seconds, "how": how, "returncode": done.returncode}
+
+
+def code_sizes(*row_lists) -> set[int]:
+    sizes = {table.PAPER_CODE_SIZE, table.LINEAR_CODE_SIZE}
+    for rows in row_lists:
+        sizes |= {k for r in rows if (k := table.code_size(r)) is not None}
+    return sizes
+
+
+def build_and_write(out: Path, output: Path | None) -> str:
+    """Rebuild the table from a saved run folder, write it, and return it."""
+    from helpers import results
+
+    saved = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    rows = results.read_dir(out / "results")
+    longer = saved.get("longer")
+    if longer is not None:
+        longer["rows"] = results.read_dir(out / "results-longer")
+    text = table.build(rows, saved["runs"], saved.get("pca", {}), saved["meta"], saved.get("explorers"), longer)
+    target = output or Path(saved["meta"].get("output") or out / "RESULTS.md")
+    target.write_text(text, encoding="utf-8")
+    return text
+
+
+def parse(argv=None):
+    parser = argparse.ArgumentParser(description="Run every notebook in full mode and write benchmarks/RESULTS.md.")
+    parser.add_argument("--quick", action="store_true", help="quick mode (AE_FAST=1): a smoke check, not results")
+    parser.add_argument("--notebooks", nargs="+", metavar="NN", help="only these notebooks, e.g. --notebooks 01 04")
+    parser.add_argument("--write-notebooks", action="store_true",
+                        help="write each executed notebook back in place (only if it ran without error)")
+    parser.add_argument("--longer", action="store_true",
+                        help=f"also run notebook {LONGER_NOTEBOOK} with AE_EPOCH_SCALE={LONGER_SCALE:g}")
+    make_test = parser.add_mutually_exclusive_group()
+    make_test.add_argument("--time-make-test", action="store_true", help="also run and time `make test`")
+    make_test.add_argument("--make-test-seconds", type=float, help="a `make test` time measured elsewhere")
+    parser.add_argument("--skip-explorers", action="store_true", help="do not run benchmarks/explorers.py")
+    parser.add_argument("--timeout", type=int, default=3000, help="seconds allowed per cell (default 3000)")
+    parser.add_argument("--out", type=Path, help="folder for this run's measurements (default benchmarks/out/<time>)")
+    parser.add_argument("--output", type=Path, help="where to write the table (default benchmarks/RESULTS.md "
+                                                    "for a full run of every notebook)")
+    parser.add_argument("--table-only", type=Path, metavar="RUN_DIR",
+                        help="rebuild the table from a saved run folder without running anything")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    if args.table_only:
+        log(build_and_write(args.table_only, args.output))
+        return 0
+
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    out = args.out or OUT_DIR / (stamp + ("-quick" if args.quick else ""))
+    out.mkdir(parents=True, exist_ok=True)
+    results_dir = out / "results"
+    if results_dir.exists() and any(results_dir.iterdir()):
+        sys.exit(f"{results_dir} already holds results; give a fresh --out folder")
+    paths = find_notebooks(args.notebooks)
+    if not paths:
+        sys.exit("no notebooks found" + (f" for {args.notebooks}" if args.notebooks else ""))
+    everything = not args.notebooks or {p.name for p in paths} == {p.name for p in find_notebooks()}
+    output = args.output or (RESULTS_MD if everything and not args.quick else out / "RESULTS.md")
+
+    log(f"Benchmark run {stamp}: {len(paths)} notebook(s), {'QUICK' if args.quick else 'full'} mode; "
+        f"measurements in {out}")
+    _, _, notice, full_data = load_data(args.quick)
+    log(f"Data the notebooks will use: {notice}")
+    load_start = os.getloadavg()[0]
+    runs = run_notebooks(paths, results_dir, args.quick, args.write_notebooks, args.timeout)
+
+    longer = None
+    if args.longer:
+        longer_paths = find_notebooks([LONGER_NOTEBOOK])
+        if longer_paths:
+            log(f"Longer training: notebook {LONGER_NOTEBOOK} with AE_EPOCH_SCALE={LONGER_SCALE:g} ...")
+            longer_runs = run_notebooks(longer_paths, out / "results-longer", args.quick, False, args.timeout,
+                                        scale=LONGER_SCALE)
+            longer = {"scale": LONGER_SCALE, "runs": longer_runs}
+        else:
+            log(f"Longer training skipped: notebook {LONGER_NOTEBOOK} is not there.")
+    explorers = run_explorers(out, args.skip_explorers)
+    make_test = None
+    if args.time_make_test:
+        make_test = time_make_test(out)
+    elif args.make_test_seconds is not None:
+        make_test = {"seconds": args.make_test_seconds, "how": "figure passed in with --make-test-seconds"}
+    load_end = os.getloadavg()[0]
+
+    from helpers import results
+
+    from .pca import pca_errors
+
+    rows = results.read_dir(results_dir) if results_dir.exists() else []
+    longer_rows = results.read_dir(out / "results-longer") if (out / "results-longer").exists() else []
+    log("Computing PCA at the code sizes the notebooks used ...")
+    x_train, x_test, _, _ = load_data(args.quick)
+    pca = pca_errors(x_train, x_test, code_sizes(rows, longer_rows))
+    del x_train, x_test
+
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "arguments": " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
+        "machine": machine(), "versions": versions(),
+        "data_source": notice, "full_data": full_data, "quick": args.quick,
+        "notebooks_expected": len(paths),
+        "load_average": {"start": load_start, "end": load_end},
+        "make_test": make_test, "output": str(output),
+    }
+    saved = {"meta": meta, "runs": runs, "pca": pca, "explorers": explorers, "longer": longer}
+    (out / "run.json").write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+    text = build_and_write(out, output)
+    log("")
+    log(text)
+    log(f"Wrote {output} (measurements kept in {out}).")
+    failed = [r["notebook"] for r in runs if r["status"] != "ok"]
+    if failed:
+        log(f"Notebooks with errors: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

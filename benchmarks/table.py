@@ -1,0 +1,578 @@
+"""Build ``benchmarks/RESULTS.md`` from what a benchmark run measured.
+
+Inputs (all plain data, so the tables can be rebuilt from a saved run):
+
+* ``rows``: the result rows the notebooks recorded with ``helpers.results.record``
+  (read back with ``helpers.results.read_dir``). Field names follow the course:
+  ``test_error`` (squared error per test image), ``code_size``, ``params``,
+  ``train_seconds``, ``epochs``, ``seconds_per_epoch``, ``epoch_errors``,
+  ``epoch_seconds``, ``neg_elbo_nats``, ``gap_to_pca_percent``, ... Any of them may be
+  missing; a missing number is shown as "—".
+* ``runs``: one dict per executed notebook (see :mod:`benchmarks.notebooks`).
+* ``pca``: ``{code size: PCA's test error}`` computed by the benchmark on the same data.
+* ``meta``: date, machine, versions, data source, mode, load averages, ``make test`` time.
+* ``explorers``: the JSON written by ``benchmarks/explorers.py`` (or ``{"error": ...}``).
+* ``longer``: optional rows and runs of a second, longer run (``AE_EPOCH_SCALE=2``).
+
+Nothing here bends a measurement: a target is MET or MISSED by the number measured,
+and a target that this run cannot check (quick mode, the offline sample, a notebook
+that did not run) says "NOT CHECKED" and why.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Hinton & Salakhutdinov (Science, 2006), 30-dimensional codes of the MNIST test set,
+# squared error per image.
+PAPER_2006 = {"deep autoencoder": 3.00, "logistic PCA": 8.01, "PCA": 13.87}
+PAPER_CODE_SIZE = 30
+LINEAR_CODE_SIZE = 32
+
+TARGET_BEST_30 = 3.00  # squared error per test image
+TARGET_TRAIN_SECONDS = 300.0  # ... with at most 5 minutes of training
+TARGET_LINEAR_GAP_PERCENT = 1.0
+TARGET_COURSE_SECONDS = 15 * 60.0
+TARGET_PEAK_BYTES = 3 * 1024**3
+TARGET_MAKE_TEST_SECONDS = 5 * 60.0
+
+# Full-mode budgets per notebook on an idle 2-core machine (the course's plan), minutes.
+BUDGET_MINUTES = {"01": 2.5, "02": 1.5, "03": 2.0, "04": 4.0, "05": 1.5, "06": 2.5, "07": 1.5}
+
+DASH = "—"
+UNIT = "squared error per image"
+KNOWN_FIELDS = {
+    "notebook", "name", "test_error", "code_size", "params", "train_seconds", "epochs",
+    "seconds_per_epoch", "epoch_errors", "epoch_seconds", "neg_elbo_nats", "gap_to_pca_percent",
+}
+
+
+# --- small formatting helpers --------------------------------------------------------------
+
+
+def number(value) -> float | None:
+    """``value`` as a finite float, or None (missing, not a number, NaN, infinite)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def fmt(value, digits: int = 2) -> str:
+    """A number with ``digits`` decimals (thousands separated), or "—" when missing."""
+    value = number(value)
+    return DASH if value is None else f"{value:,.{digits}f}"
+
+
+def fmt_int(value) -> str:
+    value = number(value)
+    return DASH if value is None else f"{round(value):,}"
+
+
+def fmt_duration(seconds) -> str:
+    seconds = number(seconds)
+    if seconds is None:
+        return DASH
+    if seconds < 90:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def fmt_bytes(n) -> str:
+    n = number(n)
+    return DASH if n is None else f"{n / 1024**3:.2f} GB"
+
+
+def cell(text) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(header, body) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in body]
+    return lines
+
+
+# --- which rows are what -------------------------------------------------------------------
+
+
+def is_pca(row) -> bool:
+    """A PCA baseline row (its name starts with "PCA"); not a model of the course."""
+    return str(row.get("name", "")).strip().lower().startswith("pca")
+
+
+def is_recipe(row) -> bool:
+    """A classic tutorial recipe as written (its name starts with "recipe:")."""
+    return str(row.get("name", "")).strip().lower().startswith("recipe:")
+
+
+def code_size(row) -> int | None:
+    k = number(row.get("code_size"))
+    return None if k is None or k != int(k) or k < 1 else int(k)
+
+
+def model_rows(rows) -> list[dict]:
+    """Rows with a test error that are not PCA baselines, in notebook order."""
+    picked = [r for r in rows if number(r.get("test_error")) is not None and not is_pca(r)]
+    return sorted(picked, key=lambda r: str(r.get("notebook", "")))
+
+
+def notebook_pca(rows) -> dict[int, float]:
+    """PCA errors the notebooks recorded, by code size."""
+    found = {}
+    for r in rows:
+        k, error = code_size(r), number(r.get("test_error"))
+        if is_pca(r) and k is not None and error is not None:
+            found[k] = error
+    return found
+
+
+def pca_reference(k, pca: dict, rows=()) -> float | None:
+    """PCA's error at code size k: the notebooks' own PCA row if there is one, else the benchmark's."""
+    if k is None:
+        return None
+    recorded = notebook_pca(rows)
+    if k in recorded:
+        return recorded[k]
+    value = pca.get(k, pca.get(str(k)))
+    return number(value)
+
+
+def ratio_to_pca(error, pca_error) -> float | None:
+    """error / PCA's error; None when either is missing or PCA is (near) exact."""
+    error, pca_error = number(error), number(pca_error)
+    if error is None or pca_error is None or pca_error < 1e-6:
+        return None
+    return error / pca_error
+
+
+def seconds_per_epoch(row) -> float | None:
+    value = number(row.get("seconds_per_epoch"))
+    if value is not None:
+        return value
+    times = [number(t) for t in row.get("epoch_seconds") or []]
+    if times and all(t is not None for t in times):
+        return sum(times) / len(times)
+    total, epochs = number(row.get("train_seconds")), number(row.get("epochs"))
+    if total is not None and epochs:
+        return total / epochs
+    return None
+
+
+def minutes_to_error(row, threshold) -> float | None:
+    """Training minutes until the test error after an epoch is first at or below threshold.
+
+    Uses ``epoch_errors`` with ``epoch_seconds`` (or ``seconds_per_epoch`` for every
+    epoch). Returns ``math.inf`` when the curve never gets there and None when the row
+    has no usable curve.
+    """
+    errors = [number(e) for e in row.get("epoch_errors") or []]
+    threshold = number(threshold)
+    if not errors or threshold is None:
+        return None
+    times = [number(t) for t in row.get("epoch_seconds") or []]
+    if len(times) != len(errors) or any(t is None for t in times):
+        each = number(row.get("seconds_per_epoch"))
+        if each is None:
+            return None
+        times = [each] * len(errors)
+    elapsed = 0.0
+    for error, seconds in zip(errors, times, strict=True):
+        elapsed += seconds
+        if error is not None and error <= threshold:
+            return elapsed / 60.0
+    return math.inf
+
+
+def final_curve_error(row) -> float | None:
+    errors = [number(e) for e in row.get("epoch_errors") or []]
+    errors = [e for e in errors if e is not None]
+    return errors[-1] if errors else None
+
+
+def extras(row) -> str:
+    """The row's other scalar fields, e.g. ``extrapolated=True``, for a notes column."""
+    parts = []
+    for key, value in row.items():
+        if key in KNOWN_FIELDS or isinstance(value, list | dict) or value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:.4g}"
+        parts.append(f"{key}={value}")
+    return ", ".join(parts)
+
+
+# --- the targets ---------------------------------------------------------------------------
+
+
+def verdict(met: bool) -> str:
+    return "MET" if met else "MISSED"
+
+
+def best_30(rows) -> dict | None:
+    """The best 30-unit autoencoder trained within 5 minutes (else the best at any training time)."""
+    candidates = [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
+    if not candidates:
+        return None
+    within = [r for r in candidates
+              if (t := number(r.get("train_seconds"))) is not None and t <= TARGET_TRAIN_SECONDS]
+    pool = within or candidates
+    return min(pool, key=lambda r: number(r["test_error"]))
+
+
+def target_best_30(rows, checkable: str | None = None) -> dict:
+    target = f"best 30-unit autoencoder ≤ {TARGET_BEST_30:.2f} {UNIT} with ≤ 5 min of training"
+    best = best_30(rows)
+    if best is None:
+        return {"target": target, "measured": "no 30-unit autoencoder row recorded",
+                "status": "NOT CHECKED", "margin": DASH}
+    error, seconds = number(best["test_error"]), number(best.get("train_seconds"))
+    measured = (f"{error:.2f} after {fmt_duration(seconds)} of training "
+                f"({best.get('notebook', '?')} {best.get('name', '?')})")
+    if checkable:
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
+    if seconds is None:
+        return {"target": target, "measured": measured,
+                "status": "NOT CHECKED (training time not recorded)", "margin": DASH}
+    met = error <= TARGET_BEST_30 and seconds <= TARGET_TRAIN_SECONDS
+    error_part = (f"{TARGET_BEST_30 - error:.2f} below 3.00" if error <= TARGET_BEST_30
+                  else f"{error - TARGET_BEST_30:.2f} above 3.00 ({100 * (error / TARGET_BEST_30 - 1):.0f}% over)")
+    time_part = (f"{fmt_duration(TARGET_TRAIN_SECONDS - seconds)} under 5 min" if seconds <= TARGET_TRAIN_SECONDS
+                 else f"{fmt_duration(seconds - TARGET_TRAIN_SECONDS)} over 5 min")
+    return {"target": target, "measured": measured, "status": verdict(met), "margin": f"{error_part}; {time_part}"}
+
+
+def linear_gap(rows, pca: dict) -> dict | None:
+    """The linear autoencoder at k = 32 and its gap to PCA, in percent of PCA's error."""
+    for r in rows:
+        if number(r.get("gap_to_pca_percent")) is not None:
+            k = code_size(r)
+            if k in (None, LINEAR_CODE_SIZE):
+                return {"row": r, "gap": number(r["gap_to_pca_percent"]),
+                        "pca": pca_reference(LINEAR_CODE_SIZE, pca, rows), "source": "recorded by the notebook"}
+    for r in model_rows(rows):
+        if "linear" in str(r.get("name", "")).lower() and code_size(r) == LINEAR_CODE_SIZE:
+            reference = pca_reference(LINEAR_CODE_SIZE, pca, rows)
+            ratio = ratio_to_pca(r["test_error"], reference)
+            if ratio is not None:
+                return {"row": r, "gap": 100 * (ratio - 1), "pca": reference,
+                        "source": "computed from the row and PCA at k = 32"}
+    return None
+
+
+def target_linear(rows, pca: dict, checkable: str | None = None) -> dict:
+    target = f"linear autoencoder within {TARGET_LINEAR_GAP_PERCENT:g}% of PCA at k = {LINEAR_CODE_SIZE}"
+    found = linear_gap(rows, pca)
+    if found is None:
+        return {"target": target, "measured": "no linear autoencoder row at k = 32 recorded",
+                "status": "NOT CHECKED", "margin": DASH}
+    gap = found["gap"]
+    measured = f"gap {gap:+.2f}% ({found['row'].get('notebook', '?')} {found['row'].get('name', '?')})"
+    if checkable:
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
+    met = gap < TARGET_LINEAR_GAP_PERCENT
+    margin = (f"{TARGET_LINEAR_GAP_PERCENT - gap:.2f} points under 1%" if met
+              else f"{gap - TARGET_LINEAR_GAP_PERCENT:.2f} points over 1%")
+    return {"target": target, "measured": measured, "status": verdict(met), "margin": margin}
+
+
+def target_course_time(runs, expected: int, checkable: str | None = None) -> dict:
+    target = "whole course, every notebook in full mode, ≤ 15 min"
+    ok = [r for r in runs if r.get("status") == "ok"]
+    total = sum(number(r.get("wall_seconds")) or 0.0 for r in runs)
+    measured = f"{fmt_duration(total)} for {len(ok)} of {expected} notebooks run without error"
+    if checkable:
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
+    if len(ok) < expected:
+        over = total > TARGET_COURSE_SECONDS
+        return {"target": target, "measured": measured,
+                "status": "MISSED" if over else "NOT CHECKED (not every notebook ran without error)",
+                "margin": f"{fmt_duration(total - TARGET_COURSE_SECONDS)} over already" if over else DASH}
+    met = total <= TARGET_COURSE_SECONDS
+    margin = (f"{fmt_duration(TARGET_COURSE_SECONDS - total)} under" if met
+              else f"{fmt_duration(total - TARGET_COURSE_SECONDS)} over ({100 * (total / TARGET_COURSE_SECONDS - 1):.0f}%)")
+    return {"target": target, "measured": measured, "status": verdict(met), "margin": margin}
+
+
+def target_memory(runs, checkable: str | None = None) -> dict:
+    target = "each notebook's peak memory < 3 GB"
+    measured_runs = [r for r in runs if number(r.get("peak_rss_bytes")) is not None]
+    if not measured_runs:
+        return {"target": target, "measured": "no notebook measured", "status": "NOT CHECKED", "margin": DASH}
+    top = max(measured_runs, key=lambda r: r["peak_rss_bytes"])
+    peak = number(top["peak_rss_bytes"])
+    measured = f"highest {fmt_bytes(peak)} ({top.get('notebook', '?')})"
+    if checkable:
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
+    met = peak < TARGET_PEAK_BYTES
+    margin = (f"{fmt_bytes(TARGET_PEAK_BYTES - peak)} under" if met else f"{fmt_bytes(peak - TARGET_PEAK_BYTES)} over")
+    return {"target": target, "measured": measured, "status": verdict(met), "margin": margin}
+
+
+def target_make_test(seconds, how: str = "") -> dict:
+    target = "`make test` ≤ 5 min once the venv exists"
+    seconds = number(seconds)
+    if seconds is None:
+        return {"target": target, "measured": "not measured in this run (use --time-make-test)",
+                "status": "NOT CHECKED", "margin": DASH}
+    measured = fmt_duration(seconds) + (f" ({how})" if how else "")
+    met = seconds <= TARGET_MAKE_TEST_SECONDS
+    margin = (f"{fmt_duration(TARGET_MAKE_TEST_SECONDS - seconds)} under" if met
+              else f"{fmt_duration(seconds - TARGET_MAKE_TEST_SECONDS)} over")
+    return {"target": target, "measured": measured, "status": verdict(met), "margin": margin}
+
+
+def targets(rows, runs, pca, meta) -> list[dict]:
+    quick = bool(meta.get("quick"))
+    full_data = bool(meta.get("full_data"))
+    reason_errors = "quick mode" if quick else (None if full_data else "offline sample, not the full MNIST test set")
+    reason_time = "quick mode" if quick else (None if full_data else "offline sample: less data than a real run")
+    expected = int(meta.get("notebooks_expected") or len(runs))
+    make_test = meta.get("make_test") or {}
+    return [
+        target_best_30(rows, reason_errors or reason_time),
+        target_linear(rows, pca, reason_errors),
+        target_course_time(runs, expected, reason_time),
+        target_memory(runs, reason_time),
+        target_make_test(make_test.get("seconds"), make_test.get("how", "")),
+    ]
+
+
+# --- the sections --------------------------------------------------------------------------
+
+
+def header_lines(meta) -> list[str]:
+    machine = meta.get("machine", {})
+    versions = meta.get("versions", {})
+    mode = "QUICK MODE (AE_FAST=1): a smoke check, not results" if meta.get("quick") else "full mode"
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `make bench` (`python -m benchmarks.run {meta.get('arguments', '')}`".rstrip() + ").",
+        "",
+        f"- **Date:** {meta.get('date', DASH)}",
+        f"- **Machine:** {machine.get('cores', DASH)} CPU cores, {machine.get('cpu_model', DASH)}, "
+        f"{fmt(machine.get('memory_gb'), 1)} GB memory, no GPU used",
+        "- **Versions:** " + ", ".join(f"{k} {v}" for k, v in versions.items()),
+        f"- **Data:** {meta.get('data_source', DASH)}",
+        f"- **Mode:** {mode}; notebooks executed top to bottom, one at a time, each in a fresh kernel",
+    ]
+    load = meta.get("load_average")
+    if load:
+        lines.append(f"- **Load average** (1 min) at start {fmt(load.get('start'), 1)}, at end "
+                     f"{fmt(load.get('end'), 1)} on {machine.get('cores', '?')} cores: times above that "
+                     "many runnable processes are inflated by other work on the machine.")
+    lines += ["", f"Errors are in the course's unit, **{UNIT}**: the sum over the 784 pixels (values in "
+              "[0, 1]) of the squared difference, averaged over the test digits. Lower is better. "
+              "A \"—\" means the notebook did not record that number."]
+    return lines
+
+
+def targets_section(rows, runs, pca, meta) -> list[str]:
+    lines = ["", "## Targets", ""]
+    body = [(t["target"], t["measured"], f"**{t['status']}**", t["margin"]) for t in targets(rows, runs, pca, meta)]
+    return lines + markdown_table(("Target", "Measured", "Status", "By how much"), body)
+
+
+def models_section(rows, pca) -> list[str]:
+    lines = ["", "## Every model of the course", "",
+             "Training time is the wall time of `fit` in the notebook during this run. "
+             "\"PCA, same k\" is PCA with as many components as the model has code units "
+             "(notebook 01's own PCA row where it recorded one, else computed by the benchmark with "
+             "scikit-learn on the same training and test digits); ratio = model error / PCA error "
+             "(below 1: better than PCA).", ""]
+    body = []
+    for r in model_rows(rows):
+        k = code_size(r)
+        reference = pca_reference(k, pca, rows)
+        ratio = ratio_to_pca(r.get("test_error"), reference)
+        body.append((r.get("notebook", DASH), r.get("name", DASH), fmt_int(k), fmt_int(r.get("params")),
+                     fmt_duration(r.get("train_seconds")), fmt_int(r.get("epochs")), fmt(r.get("test_error")),
+                     fmt(reference), DASH if ratio is None else f"{ratio:.2f}", extras(r) or ""))
+    if not body:
+        return lines + ["No model rows were recorded."]
+    return lines + markdown_table(("NB", "Model", "Code size", "Parameters", "Training time", "Epochs",
+                                   "Test error", "PCA, same k", "Ratio to PCA", "Notes"), body)
+
+
+def pca_section(rows, pca) -> list[str]:
+    recorded = notebook_pca(rows)
+    sizes = sorted({int(k) for k in pca} | set(recorded))
+    if not sizes:
+        return []
+    lines = ["", "## PCA baseline", "",
+             "PCA is the baseline, not a model of the course: by the Eckart–Young theorem no linear code "
+             "of size k reconstructs better.", ""]
+    body = [(k, fmt(pca.get(k, pca.get(str(k)))), fmt(recorded.get(k))) for k in sizes]
+    return lines + markdown_table(("k", "PCA (benchmark, scikit-learn)", "PCA (recorded by a notebook)"), body)
+
+
+def paper_section(rows, pca) -> list[str]:
+    lines = ["", "## Against Hinton & Salakhutdinov (2006), 30-dimensional codes", "",
+             "The paper's figures are on the MNIST test set in the same unit.", ""]
+    body = [(f"2006 paper: {name}", f"{value:.2f}", "Science 313:504") for name, value in PAPER_2006.items()]
+    course_pca = pca_reference(PAPER_CODE_SIZE, pca, rows)
+    body.append(("this course: PCA", fmt(course_pca), "this run"))
+    for r in rows:
+        if "logistic" in str(r.get("name", "")).lower() and number(r.get("test_error")) is not None:
+            body.append((f"this course: {r['name']}", fmt(r["test_error"]), f"notebook {r.get('notebook', '?')}"))
+    best = best_30(rows)
+    if best is not None:
+        body.append((f"this course: best 30-unit autoencoder ({best.get('name', '?')})", fmt(best["test_error"]),
+                     f"notebook {best.get('notebook', '?')}, {fmt_duration(best.get('train_seconds'))} of training"))
+    else:
+        body.append(("this course: best 30-unit autoencoder", DASH, "no 30-unit row recorded"))
+    return lines + markdown_table(("Model", UNIT, "Source"), body)
+
+
+def linear_section(rows, pca) -> list[str]:
+    lines = ["", f"## Linear autoencoder against PCA at k = {LINEAR_CODE_SIZE}", ""]
+    found = linear_gap(rows, pca)
+    if found is None:
+        return lines + ["No linear autoencoder row at k = 32 was recorded."]
+    r = found["row"]
+    body = [(r.get("name", DASH), fmt(r.get("test_error"), 3), fmt(found["pca"], 3), f"{found['gap']:+.2f}%",
+             found["source"])]
+    return lines + markdown_table(("Model", "Test error", "PCA, k = 32", "Gap to PCA", "Gap"), body) + [
+        "", "Target: under 1%. PCA is the best any linear code of size k can do, so the gap cannot be "
+        "meaningfully negative; a small negative value is evaluation noise."]
+
+
+def recipe_groups(rows) -> dict[str, list[dict]]:
+    """Per notebook with classic recipes: its recipe rows and its other rows with training curves."""
+    groups: dict[str, list[dict]] = {}
+    for nb in sorted({str(r.get("notebook")) for r in rows if is_recipe(r)}):
+        members = [r for r in rows if str(r.get("notebook")) == nb
+                   and (is_recipe(r) or (r.get("epoch_errors") and not is_pca(r)))]
+        groups[nb] = sorted(members, key=lambda r: not is_recipe(r))
+    return groups
+
+
+def recipes_section(rows) -> list[str]:
+    lines = ["", "## The classic recipes as written against the course's improved recipes", ""]
+    groups = recipe_groups(rows)
+    if not groups:
+        return lines + ["No classic-recipe rows (names starting with \"recipe:\") were recorded."]
+    lines += ["\"Minutes to E\" is the training time until the test error after an epoch first reaches E, "
+              "from the per-epoch curves the notebooks record; E is the highest final error among the "
+              "group's curves, so every curve gets there (for a recipe: how long the improved model needs "
+              "to match where the recipe ends). \"—\": no per-epoch curve recorded."]
+    for nb, members in groups.items():
+        finals = [e for e in (final_curve_error(r) for r in members) if e is not None]
+        threshold = max(finals) if finals else None
+        label = f"Minutes to E = {threshold:.2f}" if threshold is not None else "Minutes to E"
+        body = []
+        for r in members:
+            minutes = minutes_to_error(r, threshold) if threshold is not None else None
+            shown = DASH if minutes is None else ("not reached" if math.isinf(minutes) else f"{minutes:.2f}")
+            body.append(("classic" if is_recipe(r) else "course", r.get("name", DASH), fmt_int(code_size(r)),
+                         fmt_int(r.get("params")), fmt(seconds_per_epoch(r), 1), shown, fmt(r.get("test_error")),
+                         extras(r)))
+        lines += ["", f"### Notebook {nb}", ""]
+        lines += markdown_table(("Kind", "Model", "Code size", "Parameters", "Seconds per epoch", label,
+                                 "Final test error", "Notes"), body)
+    return lines
+
+
+def vae_section(rows) -> list[str]:
+    found = [r for r in rows if number(r.get("neg_elbo_nats")) is not None]
+    lines = ["", "## Variational autoencoder: held-out negative ELBO", "",
+             "Nats per test image (reconstruction summed over the 784 pixels + KL summed over the latent "
+             "dimensions); an upper bound on the negative log-likelihood. Lower is better.", ""]
+    if not found:
+        return lines + ["No row with `neg_elbo_nats` was recorded."]
+    body = [(r.get("notebook", DASH), r.get("name", DASH), fmt_int(code_size(r)), fmt(r["neg_elbo_nats"], 1),
+             fmt(r.get("test_error")), fmt_duration(r.get("train_seconds")), extras(r)) for r in found]
+    return lines + markdown_table(("NB", "Model", "Latent size", "−ELBO (nats/image)", "Test error",
+                                   "Training time", "Notes"), body)
+
+
+def runs_section(runs, meta) -> list[str]:
+    mode = "quick" if meta.get("quick") else "full"
+    lines = ["", f"## Run time and peak memory of each notebook ({mode} mode, top to bottom)", "",
+             "Wall time from kernel start to the last cell. CPU is the kernel's user + system CPU time "
+             f"(÷ {meta.get('machine', {}).get('cores', 'the')} cores is a floor for the wall time on an idle "
+             "machine). Peak memory: the highest resident memory of the kernel and its child processes "
+             "(sampled every 0.2 s, and the kernel's own `ru_maxrss` at the end; the larger is shown).", ""]
+    if not runs:
+        return lines + ["No notebook was run."]
+    body, total, cpu_total = [], 0.0, 0.0
+    for r in runs:
+        wall, cpu = number(r.get("wall_seconds")) or 0.0, number(r.get("cpu_seconds")) or 0.0
+        total, cpu_total = total + wall, cpu_total + cpu
+        nb = str(r.get("notebook", ""))
+        budget = BUDGET_MINUTES.get(nb[:2])
+        status = "ok" if r.get("status") == "ok" else f"ERROR: {r.get('error', '?')}"
+        body.append((r.get("notebook", DASH), status, fmt_duration(r.get("wall_seconds")),
+                     fmt_duration(r.get("cpu_seconds")), fmt_bytes(r.get("peak_rss_bytes")),
+                     DASH if budget is None or meta.get("quick") else f"{budget:g} min"))
+    body.append(("**total**", "", f"**{fmt_duration(total)}**", fmt_duration(cpu_total), "", "15 min"))
+    return lines + markdown_table(("Notebook", "Status", "Wall time", "Kernel CPU", "Peak memory",
+                                   "Budget (idle machine)"), body)
+
+
+def explorers_section(explorers) -> list[str]:
+    lines = ["", "## Slider explorers: time per update (kernel side)", ""]
+    if not explorers:
+        return lines + ["Not measured in this run."]
+    if explorers.get("error"):
+        return lines + [f"Not measured: {explorers['error']}"]
+    load_start, load_end = explorers.get("load_average_start") or [None], explorers.get("load_average_end") or [None]
+    lines += [f"From `benchmarks/explorers.py` ({explorers.get('updates', '?')} updates per explorer, the naive "
+              f"pattern `interact` + `predict` + a new figure {explorers.get('naive_updates', '?')} times; "
+              f"load average {fmt(load_start[0], 1)} → {fmt(load_end[0], 1)}). Milliseconds.", ""]
+    body = []
+    for r in explorers.get("rows", []):
+        met = r.get("meets_target")
+        body.append((r.get("explorer", DASH), r.get("model", DASH), fmt(r.get("median_ms")), fmt(r.get("p95_ms")),
+                     fmt(r.get("cpu_ms_per_update")), fmt(r.get("naive_median_ms"), 1),
+                     fmt(r.get("naive_p95_ms"), 1),
+                     DASH if number(r.get("ratio_median")) is None else f"{r['ratio_median']:.0f}×",
+                     f"≤ {fmt(r.get('target_ms'), 0)}", DASH if met is None else verdict(bool(met))))
+    return lines + markdown_table(("Explorer", "Model", "Median", "p95", "CPU", "Naive median", "Naive p95",
+                                   "Speed-up", "Target (median)", "Status"), body)
+
+
+def longer_section(longer) -> list[str]:
+    if not longer:
+        return []
+    scale = longer.get("scale", 2)
+    lines = ["", f"## Longer training: notebook 04 with AE_EPOCH_SCALE={scale:g}", "",
+             "Every model of the notebook trained this many times longer (about 10 minutes of training for "
+             "the 30-unit model); how low the error goes.", ""]
+    body = [(r.get("name", DASH), fmt_int(code_size(r)), fmt_int(r.get("epochs")),
+             fmt_duration(r.get("train_seconds")), fmt(r.get("test_error")))
+            for r in model_rows(longer.get("rows", []))]
+    if not body:
+        run = (longer.get("runs") or [{}])[0]
+        return lines + [f"No rows recorded (run status: {run.get('status', '?')} {run.get('error', '')})."]
+    return lines + markdown_table(("Model", "Code size", "Epochs", "Training time", "Test error"), body)
+
+
+def other_section(rows) -> list[str]:
+    others = [r for r in rows if number(r.get("test_error")) is None and number(r.get("neg_elbo_nats")) is None
+              and number(r.get("gap_to_pca_percent")) is None and not is_recipe(r)]
+    if not others:
+        return []
+    lines = ["", "## Other measurements the notebooks recorded", ""]
+    body = []
+    for r in others:
+        fields = ", ".join(f"{k}={fmt(v, 3) if isinstance(v, float) else v}" for k, v in r.items()
+                           if k not in ("notebook", "name") and not isinstance(v, list | dict) and v is not None)
+        body.append((r.get("notebook", DASH), r.get("name", DASH), fields))
+    return lines + markdown_table(("NB", "Measured", "Values"), body)
+
+
+def build(rows, runs, pca, meta, explorers=None, longer=None) -> str:
+    """The whole RESULTS.md text."""
+    pca = {int(k): v for k, v in (pca or {}).items()}
+    parts = (header_lines(meta) + targets_section(rows, runs, pca, meta) + models_section(rows, pca)
+             + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows) + vae_section(rows)
+             + runs_section(runs, meta) + explorers_section(explorers) + longer_section(longer)
+             + pca_section(rows, pca) + other_section(rows))
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,277 @@
+"""The benchmark (`make bench`): the results table from synthetic rows, and the notebook runner."""
+
+import json
+import math
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from benchmarks import run as bench_run
+from benchmarks import table
+from benchmarks.notebooks import PROBE_TAG, run_notebook
+from benchmarks.pca import pca_errors
+
+FULL = {"quick": False, "full_data": True, "notebooks_expected": 2,
+        "machine": {"cores": 2, "cpu_model": "Test CPU", "memory_gb": 8.0},
+        "versions": {"Python": "3.11", "keras": "3"}, "data_source": "MNIST: test", "date": "today"}
+
+
+def status_of(name_part, rows, runs=(), pca=None, meta=FULL):
+    found = [t for t in table.targets(rows, list(runs), pca or {}, meta) if name_part in t["target"]]
+    assert len(found) == 1
+    return found[0]
+
+
+# --- ratio to PCA and the model table ------------------------------------------------------
+
+
+def test_ratio_to_pca_prefers_the_notebooks_pca_row_and_falls_back_to_the_benchmarks():
+    rows = [{"notebook": "01", "name": "PCA, k=32", "code_size": 32, "test_error": 13.0},
+            {"notebook": "02", "name": "dense AE", "code_size": 32, "test_error": 6.5},
+            {"notebook": "04", "name": "conv AE", "code_size": 30, "test_error": 2.8}]
+    pca = {32: 99.0, 30: 14.0}
+    assert table.pca_reference(32, pca, rows) == 13.0
+    assert table.pca_reference(30, pca, rows) == 14.0
+    assert table.ratio_to_pca(6.5, 13.0) == pytest.approx(0.5)
+    assert table.ratio_to_pca(1.0, 0.0) is None  # PCA exact (k >= 784): no ratio
+    assert table.ratio_to_pca(None, 13.0) is None
+    text = "\n".join(table.models_section(rows, pca))
+    assert "| 02 | dense AE | 32 |" in text and "| 0.50 |" in text
+    assert "| 0.20 |" in text  # 2.8 / 14.0
+    assert "PCA, k=32" not in text  # PCA is the baseline, not a model row
+
+
+def test_missing_fields_show_a_dash_and_odd_rows_do_not_break_the_table():
+    rows = [{"notebook": "05", "name": "denoiser", "test_error": 9.0},  # no code size, no params, no time
+            {"notebook": "07", "name": "AUC held-out digit", "auc": 0.93},  # no test error at all
+            {"notebook": "03", "name": "weird", "test_error": "n/a", "code_size": None}]
+    text = table.build(rows, [], {}, FULL)
+    line = next(ln for ln in text.splitlines() if "| denoiser |" in ln)
+    assert line.count(table.DASH) >= 5
+    assert "auc=0.930" in text  # kept in "other measurements"
+    assert "weird" in text
+    assert "No row with `neg_elbo_nats`" in text
+    assert "Not measured in this run." in text  # no explorer figures
+
+
+def test_vae_rows_and_the_2006_rows_appear():
+    rows = [{"notebook": "06", "name": "VAE, 16-d latent", "code_size": 16, "neg_elbo_nats": 101.26},
+            {"notebook": "03", "name": "deep AE 784-512-256-128-30", "code_size": 30, "test_error": 3.4,
+             "train_seconds": 100.0}]
+    text = table.build(rows, [], {30: 13.87, 32: 13.19}, FULL)
+    assert "| 06 | VAE, 16-d latent | 16 | 101.3 |" in text
+    assert "2006 paper: deep autoencoder | 3.00" in text
+    assert "2006 paper: logistic PCA | 8.01" in text and "2006 paper: PCA | 13.87" in text
+    assert "this course: PCA | 13.87" in text
+    assert "best 30-unit autoencoder (deep AE 784-512-256-128-30) | 3.40" in text
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def test_best_30_target_met_and_missed_by_how_much():
+    fast_good = {"notebook": "04", "name": "conv", "code_size": 30, "test_error": 2.80, "train_seconds": 240.0}
+    slow_better = {"notebook": "04", "name": "long conv", "code_size": 30, "test_error": 2.50, "train_seconds": 900.0}
+    t = status_of("30-unit", [fast_good, slow_better])
+    assert t["status"] == "MET"  # the 5-minute model counts, not the slower better one
+    assert "2.80" in t["measured"] and "0.20 below 3.00" in t["margin"]
+
+    t = status_of("30-unit", [{**fast_good, "test_error": 3.30}])
+    assert t["status"] == "MISSED" and "0.30 above 3.00" in t["margin"] and "10% over" in t["margin"]
+
+    t = status_of("30-unit", [slow_better])  # good enough, but only with 15 minutes of training
+    assert t["status"] == "MISSED" and "10 min 00 s over 5 min" in t["margin"]
+
+    t = status_of("30-unit", [{**fast_good, "code_size": 32}])
+    assert t["status"] == "NOT CHECKED"
+
+
+def test_error_targets_are_not_checked_in_quick_mode_or_on_the_sample():
+    row = {"notebook": "04", "name": "conv", "code_size": 30, "test_error": 2.8, "train_seconds": 10.0}
+    assert status_of("30-unit", [row], meta={**FULL, "quick": True})["status"] == "NOT CHECKED (quick mode)"
+    t = status_of("30-unit", [row], meta={**FULL, "full_data": False})
+    assert t["status"].startswith("NOT CHECKED (offline sample")
+    assert "2.80" in t["measured"]  # the measurement is still shown
+
+
+def test_linear_gap_target_from_a_recorded_gap_or_computed_from_pca():
+    recorded = [{"notebook": "01", "name": "linear AE, k=32", "code_size": 32, "test_error": 13.3,
+                 "gap_to_pca_percent": 0.4}]
+    t = status_of("linear", recorded)
+    assert t["status"] == "MET" and "+0.40%" in t["measured"] and "0.60 points under 1%" in t["margin"]
+
+    computed = [{"notebook": "01", "name": "Linear autoencoder", "code_size": 32, "test_error": 13.5}]
+    t = status_of("linear", computed, pca={32: 13.0})
+    gap = 100 * (13.5 / 13.0 - 1)
+    assert t["status"] == "MISSED" and f"{gap:+.2f}%" in t["measured"]
+    assert f"{gap - 1:.2f} points over 1%" in t["margin"]
+    assert status_of("linear", [])["status"] == "NOT CHECKED"
+
+
+def test_course_time_and_memory_targets():
+    gb = 1024**3
+    runs = [{"notebook": "01_a", "status": "ok", "wall_seconds": 400.0, "peak_rss_bytes": 1.5 * gb},
+            {"notebook": "02_b", "status": "ok", "wall_seconds": 300.0, "peak_rss_bytes": 2.0 * gb}]
+    t = status_of("whole course", [], runs)
+    assert t["status"] == "MET" and "3 min 20 s under" in t["margin"]
+    t = status_of("peak memory", [], runs)
+    assert t["status"] == "MET" and "2.00 GB (02_b)" in t["measured"]
+
+    runs[1].update(wall_seconds=700.0, peak_rss_bytes=3.5 * gb)
+    assert status_of("whole course", [], runs)["status"] == "MISSED"
+    assert "3 min 20 s over" in status_of("whole course", [], runs)["margin"]
+    t = status_of("peak memory", [], runs)
+    assert t["status"] == "MISSED" and "0.50 GB over" in t["margin"]
+
+    runs[1].update(status="error", wall_seconds=10.0)
+    t = status_of("whole course", [], runs)
+    assert t["status"].startswith("NOT CHECKED") and "1 of 2" in t["measured"]
+
+
+def test_make_test_target():
+    assert table.target_make_test(None)["status"] == "NOT CHECKED"
+    assert table.target_make_test(250.0)["status"] == "MET"
+    t = table.target_make_test(330.0, "timed by this run")
+    assert t["status"] == "MISSED" and "30.0 s over" in t["margin"]
+
+
+# --- classic recipes: minutes to an error from the epoch curves ----------------------------
+
+
+def test_minutes_to_error_from_epoch_curves():
+    row = {"epoch_errors": [10.0, 6.0, 4.0, 3.5], "epoch_seconds": [30.0, 30.0, 60.0, 60.0]}
+    assert table.minutes_to_error(row, 6.0) == pytest.approx(1.0)
+    assert table.minutes_to_error(row, 4.5) == pytest.approx(2.0)
+    assert math.isinf(table.minutes_to_error(row, 3.0))
+    assert table.minutes_to_error({"epoch_errors": [9.0, 5.0], "seconds_per_epoch": 120.0}, 5.0) == pytest.approx(4.0)
+    assert table.minutes_to_error({"test_error": 5.0}, 5.0) is None  # no curve
+    assert table.minutes_to_error({"epoch_errors": [5.0], "epoch_seconds": [1.0, 2.0]}, 5.0) is None
+
+
+def test_recipe_section_compares_recipes_with_the_improved_models():
+    rows = [
+        {"notebook": "02", "name": "recipe: 32-unit dense, squared error", "code_size": 32, "params": 50992,
+         "epoch_errors": [30.0, 25.0, 20.0], "epoch_seconds": [3.0, 3.0, 3.0], "test_error": 20.0},
+        {"notebook": "02", "name": "recipe: Adadelta lr=0.001", "code_size": 32, "test_error": 60.0,
+         "seconds_per_epoch": 3.0},
+        {"notebook": "02", "name": "dense AE, 32-d (improved)", "code_size": 32,
+         "epoch_errors": [15.0, 9.0], "epoch_seconds": [6.0, 6.0], "test_error": 9.0},
+        {"notebook": "02", "name": "sparse AE", "code_size": 32, "test_error": 12.0},  # no curve: not compared
+    ]
+    text = "\n".join(table.recipes_section(rows))
+    assert "Minutes to E = 20.00" in text  # the highest final error among the curves
+    recipe = next(ln for ln in text.splitlines() if "recipe: 32-unit" in ln)
+    improved = next(ln for ln in text.splitlines() if "(improved)" in ln)
+    assert "| 0.15 |" in recipe  # 3 epochs x 3 s
+    assert "| 0.10 |" in improved  # reaches 15 <= 20 after its first 6-s epoch
+    assert "| 3.0 |" in recipe and "| 6.0 |" in improved  # seconds per epoch
+    adadelta = next(ln for ln in text.splitlines() if "Adadelta" in ln)
+    assert f"| {table.DASH} |" in adadelta  # no curve recorded
+    assert "sparse AE" not in text
+    assert "No classic-recipe rows" in "\n".join(table.recipes_section(rows[2:]))
+
+
+def test_runs_and_explorers_sections():
+    runs = [{"notebook": "04_conv", "status": "ok", "wall_seconds": 200.0, "cpu_seconds": 380.0,
+             "peak_rss_bytes": 1024**3},
+            {"notebook": "05_denoise", "status": "error", "error": "ValueError: boom", "wall_seconds": 5.0}]
+    explorers = {"updates": 300, "naive_updates": 200, "load_average_start": [1.0], "load_average_end": [1.2],
+                 "rows": [{"explorer": "latent_sliders", "model": "dense", "median_ms": 4.0, "p95_ms": 6.0,
+                           "cpu_ms_per_update": 3.5, "naive_median_ms": 120.0, "naive_p95_ms": 150.0,
+                           "ratio_median": 30.0, "target_ms": 10.0, "meets_target": True}]}
+    text = table.build([], runs, {}, FULL, explorers)
+    assert "| 04_conv | ok | 3 min 20 s | 6 min 20 s | 1.00 GB | 4 min |" in text
+    assert "ERROR: ValueError: boom" in text
+    assert "| latent_sliders | dense | 4.00 | 6.00 | 3.50 | 120.0 | 150.0 | 30× | ≤ 10 | MET |" in text
+    assert "Not measured: benchmarks/explorers.py is missing" in table.build(
+        [], [], {}, FULL, {"error": "benchmarks/explorers.py is missing"})
+
+
+def test_header_names_machine_versions_data_and_mode():
+    text = table.build([], [], {}, {**FULL, "quick": True})
+    assert "2 CPU cores, Test CPU" in text and "keras 3" in text and "MNIST: test" in text
+    assert "QUICK MODE" in text
+
+
+def test_pca_errors_match_a_direct_computation():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x_train = rng.random((300, 784)).astype(np.float32)
+    x_test = rng.random((50, 784)).astype(np.float32)
+    errors = pca_errors(x_train, x_test, [2, 10, 784])
+    mean = x_train.mean(0)
+    _, _, vt = np.linalg.svd(x_train - mean, full_matrices=False)
+    basis = vt[:10]
+    recon = (x_test - mean) @ basis.T @ basis + mean
+    assert errors[10] == pytest.approx(((x_test - recon) ** 2).sum(1).mean(), rel=1e-4)
+    assert errors[2] > errors[10] > 0
+    assert errors[784] == 0.0
+
+
+# --- the notebook runner -------------------------------------------------------------------
+
+
+def tiny_notebook(path: Path, cells) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_runner_executes_a_notebook_collects_its_row_and_measures_time_and_memory(tmp_path):
+    path = tiny_notebook(tmp_path / "99_tiny.ipynb", [
+        "import os\nfrom helpers import results",
+        "block = bytearray(200 * 1024**2)  # 200 MB held by the kernel",
+        "results.record('99', 'tiny model', test_error=1.5, code_size=2, mode=os.environ.get('AE_FAST', 'full'))",
+    ])
+    results_dir = tmp_path / "results"
+    run = run_notebook(path, env={"AE_RESULTS_DIR": str(results_dir), "AE_FAST": None}, write_back=True,
+                       interval=0.05)
+    assert run["status"] == "ok", run["error"]
+    rows = [json.loads(line) for line in (results_dir / "99.jsonl").read_text().splitlines()]
+    assert rows == [{"notebook": "99", "name": "tiny model", "test_error": 1.5, "code_size": 2, "mode": "full"}]
+    assert 0 < run["wall_seconds"] < 120
+    assert run["peak_rss_bytes"] >= 200 * 1024**2
+    assert run["kernel_maxrss_bytes"] >= 200 * 1024**2
+    assert run["cpu_seconds"] > 0
+    json.dumps(run)  # saved in run.json
+    written = nbformat.read(path, as_version=4)  # executed outputs written back, without the probe
+    assert len(written.cells) == 3
+    assert [c.execution_count for c in written.cells] == [1, 2, 3]
+    assert all(PROBE_TAG not in c.metadata.get("tags", []) for c in written.cells)
+
+
+def test_runner_reports_a_failing_cell_and_keeps_the_rows_recorded_before_it(tmp_path):
+    path = tiny_notebook(tmp_path / "98_broken.ipynb", [
+        "from helpers import results\nresults.record('98', 'before the error', test_error=2.0)",
+        "raise ValueError('boom')",
+        "results.record('98', 'never reached', test_error=3.0)",
+    ])
+    original = path.read_text()
+    run = run_notebook(path, env={"AE_RESULTS_DIR": str(tmp_path / "r"), "AE_FAST": "1"}, write_back=True)
+    assert run["status"] == "error" and "ValueError" in run["error"] and "boom" in run["error"]
+    assert [r["name"] for r in bench_run_rows(tmp_path / "r")] == ["before the error"]
+    assert run["wall_seconds"] > 0 and run["written"] is False
+    assert path.read_text() == original  # a failed run never overwrites the notebook
+
+
+def bench_run_rows(folder):
+    from helpers import results
+
+    return results.read_dir(folder)
+
+
+def test_table_only_rebuilds_a_saved_run(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "04.jsonl").write_text(json.dumps(
+        {"notebook": "04", "name": "conv AE", "code_size": 30, "test_error": 2.9, "train_seconds": 200.0}) + "\n")
+    saved = {"meta": FULL, "runs": [], "pca": {"30": 13.87}, "explorers": None, "longer": None}
+    (tmp_path / "run.json").write_text(json.dumps(saved))
+    output = tmp_path / "RESULTS.md"
+    bench_run.main(["--table-only", str(tmp_path), "--output", str(output)])
+    text = output.read_text()
+    assert "| 04 | conv AE | 30 |" in text and "| 0.21 |" in text  # 2.9 / 13.87
+    assert "**MET**" in text
