@@ -83,7 +83,7 @@ def _error_summary(exc) -> str:
 
 
 def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back: bool = False,
-                 interval: float = 0.2, kernel_name: str = "python3") -> dict:
+                 interval: float = 0.2, kernel_name: str = "python3", kernel_log=None) -> dict:
     """Execute ``path`` top to bottom in a fresh kernel; see the module docstring.
 
     env:
@@ -92,6 +92,9 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
     write_back:
         write the executed notebook over ``path`` (only when every cell ran without
         error), so that committed outputs come from this very run.
+    kernel_log:
+        a file for the kernel process's own stdout/stderr (start-up warnings, C-level
+        log lines); default: they go to this process's terminal.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -110,12 +113,18 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=False,
                             store_widget_state=False, record_timing=False,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
+    launch = {"env": kernel_env}
+    log_file = None
+    if kernel_log is not None:
+        Path(kernel_log).parent.mkdir(parents=True, exist_ok=True)
+        log_file = open(kernel_log, "w", encoding="utf-8")  # closed after the run
+        launch.update(stdout=log_file, stderr=log_file)
     sampler = TreeSampler(interval)
     sampler.start()
     status, error = "ok", None
     start = time.perf_counter()
     try:
-        client.execute(env=kernel_env)
+        client.execute(**launch)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         status, error = "error", _error_summary(exc)
     except Exception as exc:  # the kernel did not start, or died in a way nbclient does not name
@@ -123,6 +132,8 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
     finally:
         wall = time.perf_counter() - start
         sampler.stop()
+        if log_file is not None:
+            log_file.close()
 
     kernel_maxrss = None
     for output in probe.get("outputs", []):
@@ -144,4 +155,5 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
         "sampled_peak_rss_bytes": sampler.peak_rss or None,
         "kernel_maxrss_bytes": kernel_maxrss,
         "written": bool(write_back and status == "ok"),
+        "kernel_log": None if kernel_log is None else str(kernel_log),
     }

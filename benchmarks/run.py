@@ -123,7 +123,8 @@ def run_notebooks(paths, results_dir: Path, quick: bool, write_back: bool, timeo
     runs = []
     for path in paths:
         log(f"[{path.stem}] running ({'quick' if quick else 'full'} mode) ...")
-        run = run_notebook(path, env=env, timeout=timeout, write_back=write_back)
+        run = run_notebook(path, env=env, timeout=timeout, write_back=write_back,
+                           kernel_log=results_dir.parent / f"{results_dir.name}-{path.stem}.kernel.log")
         runs.append(run)
         where = " (written back)" if run["written"] else ""
         state = "ok" if run["status"] == "ok" else f"ERROR {run['error']}"

@@ -229,7 +229,7 @@ def test_runner_executes_a_notebook_collects_its_row_and_measures_time_and_memor
     ])
     results_dir = tmp_path / "results"
     run = run_notebook(path, env={"AE_RESULTS_DIR": str(results_dir), "AE_FAST": None}, write_back=True,
-                       interval=0.05)
+                       interval=0.05, kernel_log=tmp_path / "kernel.log")
     assert run["status"] == "ok", run["error"]
     rows = [json.loads(line) for line in (results_dir / "99.jsonl").read_text().splitlines()]
     assert rows == [{"notebook": "99", "name": "tiny model", "test_error": 1.5, "code_size": 2, "mode": "full"}]
@@ -238,6 +238,7 @@ def test_runner_executes_a_notebook_collects_its_row_and_measures_time_and_memor
     assert run["kernel_maxrss_bytes"] >= 200 * 1024**2
     assert run["cpu_seconds"] > 0
     json.dumps(run)  # saved in run.json
+    assert (tmp_path / "kernel.log").exists()
     written = nbformat.read(path, as_version=4)  # executed outputs written back, without the probe
     assert len(written.cells) == 3
     assert [c.execution_count for c in written.cells] == [1, 2, 3]
