@@ -112,14 +112,22 @@ def is_recipe(row) -> bool:
 
 
 def code_size(row) -> int | None:
+    """The row's code size (``code_size``, or a VAE's ``latent_dim``) as a whole number, or None."""
     k = number(row.get("code_size"))
+    if k is None:
+        k = number(row.get("latent_dim"))
     return None if k is None or k != int(k) or k < 1 else int(k)
 
 
+def is_model(row) -> bool:
+    """A trained model of the course: a test error and a code size or parameter count; not PCA."""
+    return (number(row.get("test_error")) is not None and not is_pca(row)
+            and (code_size(row) is not None or number(row.get("params")) is not None))
+
+
 def model_rows(rows) -> list[dict]:
-    """Rows with a test error that are not PCA baselines, in notebook order."""
-    picked = [r for r in rows if number(r.get("test_error")) is not None and not is_pca(r)]
-    return sorted(picked, key=lambda r: str(r.get("notebook", "")))
+    """The model rows, in notebook order (recording order within a notebook)."""
+    return sorted([r for r in rows if is_model(r)], key=lambda r: str(r.get("notebook", "")))
 
 
 def notebook_pca(rows) -> dict[int, float]:
@@ -195,15 +203,17 @@ def final_curve_error(row) -> float | None:
     return errors[-1] if errors else None
 
 
-def extras(row) -> str:
-    """The row's other scalar fields, e.g. ``extrapolated=True``, for a notes column."""
+def extras(row, limit: int = 4) -> str:
+    """The row's other scalar fields, e.g. ``extrapolated=True``, for a notes column (at most ``limit``)."""
     parts = []
     for key, value in row.items():
-        if key in KNOWN_FIELDS or isinstance(value, list | dict) or value is None:
+        if key in KNOWN_FIELDS or key == "latent_dim" or isinstance(value, list | dict) or value is None:
             continue
         if isinstance(value, float):
             value = f"{value:.4g}"
         parts.append(f"{key}={value}")
+    if limit and len(parts) > limit:
+        parts = parts[:limit] + [f"… {len(parts) - limit} more"]
     return ", ".join(parts)
 
 
@@ -453,18 +463,27 @@ def recipe_groups(rows) -> dict[str, list[dict]]:
     return groups
 
 
+def recipe_threshold(members) -> float | None:
+    """E for a group: the best final error of its recipe curves, else the highest final error of any curve."""
+    recipes = [e for e in (final_curve_error(r) for r in members if is_recipe(r)) if e is not None]
+    if recipes:
+        return min(recipes)
+    finals = [e for e in (final_curve_error(r) for r in members) if e is not None]
+    return max(finals) if finals else None
+
+
 def recipes_section(rows) -> list[str]:
     lines = ["", "## The classic recipes as written against the course's improved recipes", ""]
     groups = recipe_groups(rows)
     if not groups:
         return lines + ["No classic-recipe rows (names starting with \"recipe:\") were recorded."]
     lines += ["\"Minutes to E\" is the training time until the test error after an epoch first reaches E, "
-              "from the per-epoch curves the notebooks record; E is the highest final error among the "
-              "group's curves, so every curve gets there (for a recipe: how long the improved model needs "
-              "to match where the recipe ends). \"—\": no per-epoch curve recorded."]
+              "from the per-epoch curves the notebooks record (\"—\": no curve recorded). E is the best final "
+              "error among the group's classic recipes, so the column says how long each model needs to "
+              "get as good as the best recipe as written; without a recipe curve, E is the highest final "
+              "error among the curves."]
     for nb, members in groups.items():
-        finals = [e for e in (final_curve_error(r) for r in members) if e is not None]
-        threshold = max(finals) if finals else None
+        threshold = recipe_threshold(members)
         label = f"Minutes to E = {threshold:.2f}" if threshold is not None else "Minutes to E"
         body = []
         for r in members:
@@ -555,8 +574,8 @@ def longer_section(longer) -> list[str]:
 
 
 def other_section(rows) -> list[str]:
-    others = [r for r in rows if number(r.get("test_error")) is None and number(r.get("neg_elbo_nats")) is None
-              and number(r.get("gap_to_pca_percent")) is None and not is_recipe(r)]
+    others = [r for r in rows if not is_model(r) and not is_pca(r) and not is_recipe(r)
+              and number(r.get("neg_elbo_nats")) is None and number(r.get("gap_to_pca_percent")) is None]
     if not others:
         return []
     lines = ["", "## Other measurements the notebooks recorded", ""]

@@ -43,20 +43,23 @@ def test_ratio_to_pca_prefers_the_notebooks_pca_row_and_falls_back_to_the_benchm
 
 
 def test_missing_fields_show_a_dash_and_odd_rows_do_not_break_the_table():
-    rows = [{"notebook": "05", "name": "denoiser", "test_error": 9.0},  # no code size, no params, no time
+    rows = [{"notebook": "05", "name": "denoiser", "test_error": 9.0, "params": 1000},  # no code size, no time
             {"notebook": "07", "name": "AUC held-out digit", "auc": 0.93},  # no test error at all
+            {"notebook": "07", "name": "compression PNG", "test_error": 0.0, "bytes_per_image": 170},  # not a model
             {"notebook": "03", "name": "weird", "test_error": "n/a", "code_size": None}]
     text = table.build(rows, [], {}, FULL)
     line = next(ln for ln in text.splitlines() if "| denoiser |" in ln)
     assert line.count(table.DASH) >= 5
-    assert "auc=0.930" in text  # kept in "other measurements"
-    assert "weird" in text
+    models = text.split("## Every model")[1].split("##")[0]
+    assert "denoiser" in models and "compression PNG" not in models and "weird" not in models
+    other = text.split("## Other measurements")[1]
+    assert "auc=0.930" in other and "bytes_per_image=170" in other and "weird" in other
     assert "No row with `neg_elbo_nats`" in text
     assert "Not measured in this run." in text  # no explorer figures
 
 
 def test_vae_rows_and_the_2006_rows_appear():
-    rows = [{"notebook": "06", "name": "VAE, 16-d latent", "code_size": 16, "neg_elbo_nats": 101.26},
+    rows = [{"notebook": "06", "name": "VAE, 16-d latent", "latent_dim": 16, "neg_elbo_nats": 101.26},
             {"notebook": "03", "name": "deep AE 784-512-256-128-30", "code_size": 30, "test_error": 3.4,
              "train_seconds": 100.0}]
     text = table.build(rows, [], {30: 13.87, 32: 13.19}, FULL)
@@ -155,12 +158,15 @@ def test_recipe_section_compares_recipes_with_the_improved_models():
          "epoch_errors": [30.0, 25.0, 20.0], "epoch_seconds": [3.0, 3.0, 3.0], "test_error": 20.0},
         {"notebook": "02", "name": "recipe: Adadelta lr=0.001", "code_size": 32, "test_error": 60.0,
          "seconds_per_epoch": 3.0},
+        {"notebook": "02", "name": "recipe: 64-unit dense, BCE", "code_size": 64,
+         "epoch_errors": [40.0, 30.0, 25.0], "epoch_seconds": [4.0, 4.0, 4.0], "test_error": 25.0},
         {"notebook": "02", "name": "dense AE, 32-d (improved)", "code_size": 32,
          "epoch_errors": [15.0, 9.0], "epoch_seconds": [6.0, 6.0], "test_error": 9.0},
         {"notebook": "02", "name": "sparse AE", "code_size": 32, "test_error": 12.0},  # no curve: not compared
     ]
     text = "\n".join(table.recipes_section(rows))
-    assert "Minutes to E = 20.00" in text  # the highest final error among the curves
+    assert "Minutes to E = 20.00" in text  # the best final error among the recipe curves
+    assert "| not reached |" in next(ln for ln in text.splitlines() if "64-unit" in ln)
     recipe = next(ln for ln in text.splitlines() if "recipe: 32-unit" in ln)
     improved = next(ln for ln in text.splitlines() if "(improved)" in ln)
     assert "| 0.15 |" in recipe  # 3 epochs x 3 s
@@ -169,7 +175,7 @@ def test_recipe_section_compares_recipes_with_the_improved_models():
     adadelta = next(ln for ln in text.splitlines() if "Adadelta" in ln)
     assert f"| {table.DASH} |" in adadelta  # no curve recorded
     assert "sparse AE" not in text
-    assert "No classic-recipe rows" in "\n".join(table.recipes_section(rows[2:]))
+    assert "No classic-recipe rows" in "\n".join(table.recipes_section([r for r in rows if not table.is_recipe(r)]))
 
 
 def test_runs_and_explorers_sections():
