@@ -134,7 +134,7 @@ def run_notebooks(paths, results_dir: Path, quick: bool, write_back: bool, timeo
     return runs
 
 
-def run_explorers(out: Path, skip: bool) -> dict | None:
+def run_explorers(out: Path, skip: bool, quick: bool = False) -> dict | None:
     if skip:
         return None
     if not EXPLORERS.exists():
@@ -142,8 +142,10 @@ def run_explorers(out: Path, skip: bool) -> dict | None:
         return {"error": "benchmarks/explorers.py is missing"}
     target = out / "explorers.json"
     log("Timing the slider explorers (benchmarks/explorers.py) ...")
-    done = subprocess.run([sys.executable, str(EXPLORERS), "--json", str(target)], cwd=ROOT,
-                          capture_output=True, text=True)
+    command = [sys.executable, str(EXPLORERS), "--json", str(target)]
+    if quick:  # a smoke check of the plumbing, not figures
+        command += ["--updates", "20", "--naive-updates", "5"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     (out / "explorers.log").write_text(done.stdout + done.stderr, encoding="utf-8")
     if target.exists():
         return json.loads(target.read_text(encoding="utf-8"))
@@ -198,7 +200,8 @@ def parse(argv=None):
     make_test = parser.add_mutually_exclusive_group()
     make_test.add_argument("--time-make-test", action="store_true", help="also run and time `make test`")
     make_test.add_argument("--make-test-seconds", type=float, help="a `make test` time measured elsewhere")
-    parser.add_argument("--skip-explorers", action="store_true", help="do not run benchmarks/explorers.py")
+    parser.add_argument("--skip-explorers", action="store_true",
+                        help="do not run benchmarks/explorers.py (with --quick it runs only 20 updates each)")
     parser.add_argument("--timeout", type=int, default=3000, help="seconds allowed per cell (default 3000)")
     parser.add_argument("--out", type=Path, help="folder for this run's measurements (default benchmarks/out/<time>)")
     parser.add_argument("--output", type=Path, help="where to write the table (default benchmarks/RESULTS.md "
@@ -243,7 +246,7 @@ def main(argv=None) -> int:
             longer = {"scale": LONGER_SCALE, "runs": longer_runs}
         else:
             log(f"Longer training skipped: notebook {LONGER_NOTEBOOK} is not there.")
-    explorers = run_explorers(out, args.skip_explorers)
+    explorers = run_explorers(out, args.skip_explorers, args.quick)
     make_test = None
     if args.time_make_test:
         make_test = time_make_test(out)
