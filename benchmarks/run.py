@@ -270,7 +270,7 @@ def main(argv=None) -> int:
         "arguments": " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
         "machine": machine(), "versions": versions(),
         "data_source": notice, "full_data": full_data, "quick": args.quick,
-        "notebooks_expected": len(paths),
+        "notebooks_expected": len(find_notebooks()),  # the whole course, whatever this run selected
         "load_average": {"start": load_start, "end": load_end},
         "make_test": make_test, "output": str(output),
     }

@@ -316,7 +316,7 @@ def target_memory(runs, checkable: str | None = None) -> dict:
         return {"target": target, "measured": "no notebook measured", "status": "NOT CHECKED", "margin": DASH}
     top = max(measured_runs, key=lambda r: r["peak_rss_bytes"])
     peak = number(top["peak_rss_bytes"])
-    measured = f"highest {fmt_bytes(peak)} ({top.get('notebook', '?')})"
+    measured = f"highest {fmt_bytes(peak)} ({top.get('notebook', '?')}; {len(measured_runs)} notebook(s) measured)"
     if checkable:
         return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
     met = peak < TARGET_PEAK_BYTES
