@@ -296,9 +296,9 @@ class Explorer:
     def _refresh(self):
         t0 = time.perf_counter()
         self._stale = False
-        for key, (array, caption) in self._compute().items():
+        for key, (array, caption, *png) in self._compute().items():
             self.shown[key] = array
-            self._images[key].value = png_bytes(array)
+            self._images[key].value = png[0] if png else png_bytes(array)
             if caption != self.captions.get(key):
                 self.captions[key] = caption
                 self._caption_widgets[key].value = (
@@ -326,11 +326,19 @@ class Explorer:
         """The controls' current values."""
         return {name: control.value for name, control in self.controls.items()}
 
-    def _describe_values(self) -> str:
+    def _describe_values(self, limit: int = 8) -> str:
         parts = []
         for name, value in self.values().items():
             parts.append(f"{name} = {value:.2f}" if isinstance(value, float) else f"{name} = {value}")
+        if len(parts) > limit:
+            parts = [*parts[:limit - 2], f"... ({len(parts) - limit + 2} more)"]
         return ", ".join(parts)
+
+    def _describe_controls(self, limit: int = 8) -> str:
+        names = list(self.controls)
+        if len(names) > limit:
+            names = [*names[:limit - 3], "...", names[-1]]
+        return ", ".join(names)
 
     def static_png(self, dpi: int = 72) -> bytes:
         """A Matplotlib rendering of what the explorer shows now (for viewers without a kernel)."""
@@ -349,7 +357,10 @@ class Explorer:
         else:
             fig_w, fig_h = sum(w for w, _ in sizes), max(h for _, h in sizes)
             grid = {"nrows": 1, "ncols": len(keys), "width_ratios": [w for w, _ in sizes]}
-        fig = Figure(figsize=(max(fig_w, 4.0), fig_h + 0.8), dpi=dpi)
+        width = max(fig_w, 4.0)
+        values = textwrap.fill(self._describe_values(), width=int(14 * width))
+        title = f"{self.title}\n{values}\n(static view: run the notebook to move the controls)"
+        fig = Figure(figsize=(width, fig_h + 0.15 * (title.count("\n") + 1) + 0.3), dpi=dpi)
         FigureCanvasAgg(fig)
         axes = fig.subplots(squeeze=False, **grid).flat
         for ax, key in zip(axes, keys, strict=True):
@@ -361,16 +372,14 @@ class Explorer:
             ax.set_title(self._panel_titles.get(key, key), fontsize=9)
             caption = self.captions.get(key, "")
             ax.set_xlabel(_plain_text(caption), fontsize=8)
-        values = textwrap.fill(self._describe_values(), width=int(12 * fig.get_figwidth()))
-        fig.suptitle(f"{self.title}\n{values}\n(static view: run the notebook to move the controls)",
-                     fontsize=8)
+        fig.suptitle(title, fontsize=8)
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
         return buffer.getvalue()
 
     def __repr__(self) -> str:
-        return (f"<{self.title}: controls {', '.join(self.controls)}; {self._describe_values()}. "
+        return (f"<{self.title}: controls {self._describe_controls()}; {self._describe_values()}. "
                 "Run the notebook in JupyterLab (a live kernel) to move the controls.>")
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
@@ -555,7 +564,16 @@ class _ScatterCanvas:
         ax.set_ylabel("z2")
         fig.tight_layout()
         canvas.draw()
-        self.background = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+        from PIL import Image
+
+        # a palette image (254 colours + the marker's black and red): one byte per pixel and no
+        # PNG row filtering, so encoding it per update costs about a third of an RGB PNG
+        quantized = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3].copy()).quantize(
+            colors=254, method=Image.Quantize.MEDIANCUT)
+        self._palette = [*quantized.getpalette()[:254 * 3], 0, 0, 0, 220, 0, 0]
+        self._palette_rgb = np.asarray(self._palette, np.uint8).reshape(-1, 3)
+        self._index = np.asarray(quantized, np.uint8).copy()
+        self.background = self._palette_rgb[self._index]  # what the scatter looks like without a marker
         self.height, self.width = self.background.shape[:2]
         # data -> pixel (row, column): display coordinates have their origin at the bottom left
         (x0, y0), (x1, y1) = ax.transData.transform([(lo[0], lo[1]), (hi[0], hi[1])])
@@ -574,15 +592,22 @@ class _ScatterCanvas:
         row = self.height - (y0 + (z2 - lo[1]) / (hi[1] - lo[1]) * (y1 - y0))
         return int(round(row)), int(round(col))
 
-    def with_marker(self, z1, z2) -> np.ndarray:
-        picture = self.background.copy()
+    def with_marker(self, z1, z2):
+        """The scatter with the marker at (z1, z2): (RGB array, PNG bytes)."""
+        from PIL import Image
+
+        picture = self._index.copy()
         row, col = self.pixel(z1, z2)
         top, bottom, left, right = self._clip
-        for offsets, colour in ((self._ring, (0, 0, 0)), (self._dot, (220, 0, 0))):
+        for offsets, colour in ((self._ring, 254), (self._dot, 255)):  # black ring, red centre
             rows, cols = offsets[:, 0] + row, offsets[:, 1] + col
             keep = (rows >= top) & (rows < bottom) & (cols >= left) & (cols < right)
             picture[rows[keep], cols[keep]] = colour
-        return picture
+        image = Image.fromarray(picture)  # mode "L"; the palette makes it "P"
+        image.putpalette(self._palette)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", compress_level=1)
+        return self._palette_rgb[picture], buffer.getvalue()
 
 
 def latent_2d(decoder, codes, labels, start: int | None = None) -> Explorer:
@@ -614,7 +639,8 @@ def latent_2d(decoder, codes, labels, start: int | None = None) -> Explorer:
     def compute():
         z1, z2 = ex.controls["z1"].value, ex.controls["z2"].value
         decoded = _to_digit(call(np.array([[z1, z2]], np.float32)), "the decoder")
-        return {"scatter": (scatter.with_marker(z1, z2), f"marker at ({z1:.2f}, {z2:.2f})"),
+        picture, png = scatter.with_marker(z1, z2)
+        return {"scatter": (picture, f"marker at ({z1:.2f}, {z2:.2f})", png),
                 "decoded": (decoded, f"decoded from ({z1:.2f}, {z2:.2f})")}
 
     ex = Explorer("The 2-D latent space", [("scatter", "test digits' codes"), ("decoded", "decoded digit")],
@@ -682,14 +708,15 @@ def interpolation(encode, decoder, images, labels=None, a: int = 0, b: int = 1) 
         latent = _to_digit(dec(z), "the decoder")
         pixel = (1 - t) * shown_images[ia] + t * shown_images[ib]
         return {"a": (shown_images[ia], f"digit a: {name(ia)}"),
-                "latent": (latent, f"decode((1-t)·code(a) + t·code(b)), t = {t:.2f}"),
-                "pixel": (pixel.astype(np.float32), f"(1-t)·a + t·b, t = {t:.2f}"),
+                "latent": (latent, f"t = {t:.2f}"),
+                "pixel": (pixel.astype(np.float32), f"t = {t:.2f}"),
                 "b": (shown_images[ib], f"digit b: {name(ib)}")}
 
     ex = Explorer("Interpolation between two test digits",
                   [("a", "start"), ("latent", "latent-space blend"), ("pixel", "pixel-space blend"),
                    ("b", "end")],
-                  compute, "Slide t from 0 (digit a) to 1 (digit b).")
+                  compute, "Slide t from 0 (digit a) to 1 (digit b). Latent blend: decode((1-t)·code(a) + "
+                  "t·code(b)); pixel blend: (1-t)·a + t·b.")
     t_slider = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.01, description="t",
                                    continuous_update=True, readout_format=".2f",
                                    layout=widgets.Layout(width="360px"),
