@@ -281,7 +281,7 @@ def error_histograms(normal, anomalous: dict, bins: int = 50, ncols: int = 3):
         ax.set_xscale("log")
         ax.set_yticks([])
         ax.set_title(name, fontsize=10)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper right")
     for ax in axes[-1]:
         ax.set_xlabel(f"{UNIT} (log scale)", fontsize=8)
     fig.tight_layout()
