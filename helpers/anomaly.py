@@ -264,6 +264,7 @@ def auc_scores(normal, anomalous: dict) -> dict:
 def error_histograms(normal, anomalous: dict, bins: int = 50, ncols: int = 3):
     """One panel per kind of anomaly: its error histogram over the normal inputs' (log error axis)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     normal, anomalous = _error_sets(normal, anomalous)
     every = np.concatenate([normal, *anomalous.values()])
@@ -272,18 +273,20 @@ def error_histograms(normal, anomalous: dict, bins: int = 50, ncols: int = 3):
     n = len(anomalous)
     ncols = max(1, min(int(ncols), n))
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.6 * nrows), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.6 * nrows), squeeze=False)
     for ax in axes.flat[n:]:
         ax.axis("off")
-    for ax, (name, errors) in zip(list(axes.flat)[:n], anomalous.items(), strict=True):
+    for i, (ax, (name, errors)) in enumerate(zip(list(axes.flat)[:n], anomalous.items(), strict=True)):
         ax.hist(np.clip(normal, lo, None), bins=edges, alpha=0.6, color="tab:blue", density=True, label="normal")
         ax.hist(np.clip(errors, lo, None), bins=edges, alpha=0.6, color="tab:red", density=True, label=name)
         ax.set_xscale("log")
+        ax.set_xlim(edges[0], edges[-1])
+        ax.xaxis.set_minor_formatter(NullFormatter())  # label the powers of ten only
         ax.set_yticks([])
         ax.set_title(name, fontsize=10)
         ax.legend(fontsize=7, loc="upper right")
-    for ax in axes[-1]:
-        ax.set_xlabel(f"{UNIT} (log scale)", fontsize=8)
+        if i + ncols >= n:  # the lowest panel of its column
+            ax.set_xlabel(f"{UNIT} (log scale)", fontsize=8)
     fig.tight_layout()
     return fig
 
