@@ -190,7 +190,8 @@ def build_and_write(out: Path, output: Path | None) -> str:
 
 
 def parse(argv=None):
-    parser = argparse.ArgumentParser(description="Run every notebook in full mode and write benchmarks/RESULTS.md.")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run",
+                                     description="Run every notebook in full mode and write benchmarks/RESULTS.md.")
     parser.add_argument("--quick", action="store_true", help="quick mode (AE_FAST=1): a smoke check, not results")
     parser.add_argument("--notebooks", nargs="+", metavar="NN", help="only these notebooks, e.g. --notebooks 01 04")
     parser.add_argument("--write-notebooks", action="store_true",

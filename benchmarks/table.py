@@ -562,8 +562,8 @@ def longer_section(longer) -> list[str]:
         return []
     scale = longer.get("scale", 2)
     lines = ["", f"## Longer training: notebook 04 with AE_EPOCH_SCALE={scale:g}", "",
-             "Every model of the notebook trained this many times longer (about 10 minutes of training for "
-             "the 30-unit model); how low the error goes.", ""]
+             f"A second run of the notebook with every model trained for {scale:g} times as many epochs: "
+             "how low the error goes with more training (the training time is measured, not assumed).", ""]
     body = [(r.get("name", DASH), fmt_int(code_size(r)), fmt_int(r.get("epochs")),
              fmt_duration(r.get("train_seconds")), fmt(r.get("test_error")))
             for r in model_rows(longer.get("rows", []))]

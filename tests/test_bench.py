@@ -197,6 +197,18 @@ def test_runs_and_explorers_sections():
         [], [], {}, FULL, {"error": "benchmarks/explorers.py is missing"})
 
 
+def test_longer_training_section():
+    longer = {"scale": 2.0, "runs": [{"notebook": "04_conv", "status": "ok"}],
+              "rows": [{"notebook": "04", "name": "conv AE (strided), 30-d code", "code_size": 30, "epochs": 20,
+                        "train_seconds": 610.0, "test_error": 2.61}]}
+    text = table.build([], [], {}, FULL, longer=longer)
+    section = text.split("## Longer training: notebook 04 with AE_EPOCH_SCALE=2")[1]
+    assert "| conv AE (strided), 30-d code | 30 | 20 | 10 min 10 s | 2.61 |" in section
+    assert "## Longer training" not in table.build([], [], {}, FULL)
+    failed = {"scale": 2.0, "runs": [{"status": "error", "error": "MemoryError: x"}], "rows": []}
+    assert "MemoryError" in table.build([], [], {}, FULL, longer=failed)
+
+
 def test_header_names_machine_versions_data_and_mode():
     text = table.build([], [], {}, {**FULL, "quick": True})
     assert "2 CPU cores, Test CPU" in text and "keras 3" in text and "MNIST: test" in text
