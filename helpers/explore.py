@@ -340,7 +340,7 @@ class Explorer:
             names = [*names[:limit - 3], "...", names[-1]]
         return ", ".join(names)
 
-    def static_png(self, dpi: int = 72) -> bytes:
+    def static_png(self, dpi: int = 100) -> bytes:
         """A Matplotlib rendering of what the explorer shows now (for viewers without a kernel)."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -369,6 +369,9 @@ class Explorer:
                       interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
+            if pixels.ndim == 3:  # the scatter is a picture of a plot: no second frame around it
+                for spine in ax.spines.values():
+                    spine.set_visible(False)
             ax.set_title(self._panel_titles.get(key, key), fontsize=9)
             caption = self.captions.get(key, "")
             ax.set_xlabel(_plain_text(caption), fontsize=8)
