@@ -45,6 +45,23 @@ LAB_SETTINGS = {
 }
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run only when asked for by path (``pytest tests/browser``, as ``make test-browser`` does).
+
+    A plain ``pytest`` or ``pytest tests`` skips these tests: they start JupyterLab and a browser
+    and take minutes.
+    """
+    here = Path(__file__).resolve().parent
+    asked = any(here == p or here in p.parents
+                for p in (Path(str(arg).split("::")[0]).resolve() for arg in config.args))
+    if asked:
+        return
+    skip = pytest.mark.skip(reason="real-browser test: run it with `make test-browser`")
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(skip)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
