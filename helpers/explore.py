@@ -297,8 +297,12 @@ class Explorer:
         t0 = time.perf_counter()
         self._stale = False
         for key, (array, caption, *png) in self._compute().items():
+            previous = self.shown.get(key)
             self.shown[key] = array
-            self._images[key].value = png[0] if png else png_bytes(array)
+            if png:
+                self._images[key].value = png[0]
+            elif previous is None or previous.shape != array.shape or not np.array_equal(previous, array):
+                self._images[key].value = png_bytes(array)  # unchanged panels keep their PNG
             if caption != self.captions.get(key):
                 self.captions[key] = caption
                 self._caption_widgets[key].value = (
