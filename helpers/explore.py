@@ -41,10 +41,12 @@ import base64
 import contextlib
 import html
 import io
+import logging
 import math
 import re
 import textwrap
 import time
+import weakref
 
 import numpy as np
 
@@ -70,11 +72,37 @@ def _first_output(out):
     return np.asarray(out, dtype=np.float32)
 
 
+class _NoRetracingNotice(logging.Filter):
+    """Drops TensorFlow's "N out of the last M calls ... triggered tf.function retracing" notice."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_first_trace():
+    # Each explorer compiles its model once, on its first call. A notebook that builds several
+    # explorers (or several models) makes TensorFlow warn about "excessive retracing"; here the
+    # tracing is by design, so that one notice is dropped, for this call only.
+    logger = logging.getLogger("tensorflow")
+    notice = _NoRetracingNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
+
+
+# Keras model -> (weak reference to) its compiled inference call, shared by the explorers of one
+# model; weak on both sides, so neither keeps the model alive once its explorers are gone
+_compiled = weakref.WeakKeyDictionary()
+
+
 def _fast_call(model, name: str):
     """A function x -> NumPy array that calls ``model`` without ``predict``.
 
     A Keras model or layer (TensorFlow backend) runs through ``tf.function`` in
-    inference mode; any other callable is called as it is.
+    inference mode, compiled on its first call; any other callable is called as it is.
     """
     if not callable(model):
         raise TypeError(f"{name} must be a Keras model or a function of a NumPy batch, got {type(model).__name__}")
@@ -86,14 +114,27 @@ def _fast_call(model, name: str):
     except ImportError:  # pragma: no cover - keras is a dependency
         is_keras, backend = False, None
     if is_keras and backend == "tensorflow":
+        try:
+            shared = _compiled.get(model)
+        except TypeError:  # not weakly referenceable
+            shared = None
+        if shared is not None and shared() is not None:
+            return shared()
         import tensorflow as tf
 
         compiled = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        traced = []
 
         def call(x):
-            return _first_output(compiled(x))
+            if traced:
+                return _first_output(compiled(x))
+            with _quiet_first_trace():
+                out = _first_output(compiled(x))
+            traced.append(True)
+            return out
 
-        call.eager = lambda x: _first_output(model(x, training=False))
+        with contextlib.suppress(TypeError):
+            _compiled[model] = weakref.ref(call)
         return call
     if is_keras:
         return lambda x: _first_output(model(x, training=False))
