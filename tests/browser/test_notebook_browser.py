@@ -153,9 +153,13 @@ def test_static_figures_show_where_widgets_cannot_run(lab, page, artifacts):
         page.wait_for_function(f"(n) => ({count})() >= n", arg=images, timeout=60_000)
     except PlaywrightTimeout:
         pass  # the assertion below says what is there instead
-    first_explorer = page.locator(".jp-CodeCell").filter(has_text="explore.").first
-    if first_explorer.count():
-        first_explorer.scroll_into_view_if_needed()
+    # for the screenshot: the first explorer cell of this notebook (other tabs are hidden)
+    first_explorer = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").filter(
+        has_text="explore.").first
+    try:
+        first_explorer.scroll_into_view_if_needed(timeout=5_000)
+    except PlaywrightTimeout:
+        pass
     page.screenshot(path=str(artifacts / "static_view.png"), full_page=True)
     shown = page.locator(".jp-OutputArea-output")
     texts = [t[:80] for t in shown.all_inner_texts()]
