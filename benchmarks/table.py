@@ -225,22 +225,25 @@ def verdict(met: bool) -> str:
 
 
 def best_30(rows) -> dict | None:
-    """The best 30-unit autoencoder trained within 5 minutes (else the best at any training time)."""
+    """The 30-unit autoencoder with the lowest test error, whatever its training time."""
     candidates = [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
-    if not candidates:
-        return None
-    within = [r for r in candidates
-              if (t := number(r.get("train_seconds"))) is not None and t <= TARGET_TRAIN_SECONDS]
-    pool = within or candidates
-    return min(pool, key=lambda r: number(r["test_error"]))
+    return min(candidates, key=lambda r: number(r["test_error"])) if candidates else None
 
 
 def target_best_30(rows, checkable: str | None = None) -> dict:
+    """Met by a 30-unit model at or below 3.00 with at most 5 minutes of training.
+
+    When no model does both, the row shown is the one with the lowest error (the one closest to
+    the 2006 figure), and the margin says by how much it misses on error and on time.
+    """
     target = f"best 30-unit autoencoder ≤ {TARGET_BEST_30:.2f} {UNIT} with ≤ 5 min of training"
-    best = best_30(rows)
-    if best is None:
+    candidates = [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
+    if not candidates:
         return {"target": target, "measured": "no 30-unit autoencoder row recorded",
                 "status": "NOT CHECKED", "margin": DASH}
+    both = [r for r in candidates if number(r["test_error"]) <= TARGET_BEST_30
+            and (t := number(r.get("train_seconds"))) is not None and t <= TARGET_TRAIN_SECONDS]
+    best = min(both or candidates, key=lambda r: number(r["test_error"]))
     error, seconds = number(best["test_error"]), number(best.get("train_seconds"))
     measured = (f"{error:.2f} after {fmt_duration(seconds)} of training "
                 f"({best.get('notebook', '?')} {best.get('name', '?')})")
@@ -253,7 +256,8 @@ def target_best_30(rows, checkable: str | None = None) -> dict:
     error_part = (f"{TARGET_BEST_30 - error:.2f} below 3.00" if error <= TARGET_BEST_30
                   else f"{error - TARGET_BEST_30:.2f} above 3.00 ({100 * (error / TARGET_BEST_30 - 1):.0f}% over)")
     time_part = (f"{fmt_duration(TARGET_TRAIN_SECONDS - seconds)} under 5 min" if seconds <= TARGET_TRAIN_SECONDS
-                 else f"{fmt_duration(seconds - TARGET_TRAIN_SECONDS)} over 5 min")
+                 else f"{fmt_duration(seconds - TARGET_TRAIN_SECONDS)} over 5 min "
+                      f"({100 * (seconds / TARGET_TRAIN_SECONDS - 1):.0f}%)")
     return {"target": target, "measured": measured, "status": verdict(met), "margin": f"{error_part}; {time_part}"}
 
 
@@ -324,13 +328,16 @@ def target_memory(runs, checkable: str | None = None) -> dict:
     return {"target": target, "measured": measured, "status": verdict(met), "margin": margin}
 
 
-def target_make_test(seconds, how: str = "") -> dict:
+def target_make_test(seconds, how: str = "", returncode: int | None = None) -> dict:
     target = "`make test` ≤ 5 min once the venv exists"
     seconds = number(seconds)
     if seconds is None:
         return {"target": target, "measured": "not measured in this run (use --time-make-test)",
                 "status": "NOT CHECKED", "margin": DASH}
     measured = fmt_duration(seconds) + (f" ({how})" if how else "")
+    if returncode:  # a failing suite's time says nothing about a passing one
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED (`make test` failed, exit {returncode})",
+                "margin": DASH}
     met = seconds <= TARGET_MAKE_TEST_SECONDS
     margin = (f"{fmt_duration(TARGET_MAKE_TEST_SECONDS - seconds)} under" if met
               else f"{fmt_duration(seconds - TARGET_MAKE_TEST_SECONDS)} over")
@@ -349,7 +356,7 @@ def targets(rows, runs, pca, meta) -> list[dict]:
         target_linear(rows, pca, reason_errors),
         target_course_time(runs, expected, reason_time),
         target_memory(runs, reason_time),
-        target_make_test(make_test.get("seconds"), make_test.get("how", "")),
+        target_make_test(make_test.get("seconds"), make_test.get("how", ""), make_test.get("returncode")),
     ]
 
 
