@@ -99,3 +99,13 @@ def test_notebook_is_lean(path):
     nb = json.loads(raw)
     assert "widgets" not in nb["metadata"], "no saved widget state"
     assert "../shared" not in raw
+
+
+def test_readme_lists_every_notebook_with_its_run_time():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The notebooks", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| 0")]
+    assert len(rows) == len(NOTEBOOKS), f"the README's notebook table has {len(rows)} rows"
+    for path, row in zip(NOTEBOOKS, rows, strict=True):
+        assert f"(notebooks/{path.name})" in row, f"row for {path.name} missing or out of order: {row}"
+        assert re.search(r"\d+(\.\d+)? min", row.rsplit("|", 2)[-2]), f"no full-run time in: {row}"
