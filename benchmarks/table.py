@@ -224,9 +224,14 @@ def verdict(met: bool) -> str:
     return "MET" if met else "MISSED"
 
 
+def rows_30(rows) -> list[dict]:
+    """The model rows with a code as wide as the 2006 paper's (30 units)."""
+    return [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
+
+
 def best_30(rows) -> dict | None:
     """The 30-unit autoencoder with the lowest test error, whatever its training time."""
-    candidates = [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
+    candidates = rows_30(rows)
     return min(candidates, key=lambda r: number(r["test_error"])) if candidates else None
 
 
@@ -237,7 +242,7 @@ def target_best_30(rows, checkable: str | None = None) -> dict:
     the 2006 figure), and the margin says by how much it misses on error and on time.
     """
     target = f"best 30-unit autoencoder ≤ {TARGET_BEST_30:.2f} {UNIT} with ≤ 5 min of training"
-    candidates = [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
+    candidates = rows_30(rows)
     if not candidates:
         return {"target": target, "measured": "no 30-unit autoencoder row recorded",
                 "status": "NOT CHECKED", "margin": DASH}
