@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .metrics import UNIT, per_image_squared_error
 
@@ -126,6 +127,7 @@ def training_curves(history, metrics=None, unit: str | None = None, title: str |
         if f"val_{name}" in logs:
             ax.plot(epochs, logs[f"val_{name}"], "--o", ms=3, label="validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
         ax.set_ylabel(unit if (unit and len(metrics) == 1) else name)
         ax.set_title(name, fontsize=10)
         if log_scale:

@@ -19,12 +19,14 @@ import time
 import keras
 
 
-def set_seed(seed: int = 42) -> int:
-    """Seed Python, NumPy and the Keras backend (``keras.utils.set_random_seed``)."""
+def set_seed(seed: int = 42) -> None:
+    """Seed Python, NumPy and the Keras backend (``keras.utils.set_random_seed``).
+
+    Returns None, so a notebook cell that ends with it shows no stray value.
+    """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     keras.utils.set_random_seed(seed)
-    return seed
 
 
 def in_notebook() -> bool:
@@ -55,10 +57,17 @@ class Progress(keras.callbacks.Callback):
         The logged metrics to plot; default ``["loss"]`` (with ``val_loss`` when present).
     live:
         ``True``/``False`` to force the notebook view on or off; default: detect.
+    name:
+        Which model is training (e.g. "β = 4"), shown at the start of every line and
+        in the live view; give one whenever a cell trains several models.
     """
 
-    def __init__(self, unit: str | None = None, metrics=("loss",), live: bool | None = None):
+    def __init__(self, unit: str | None = None, metrics=("loss",), live: bool | None = None,
+                 name: str | None = None):
         super().__init__()
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise ValueError(f"name must be a non-empty string saying which model trains, got {name!r}")
+        self.name = name
         self.unit = unit
         self.metric_names = list(metrics)
         self.live = in_notebook() if live is None else bool(live)
@@ -95,7 +104,8 @@ class Progress(keras.callbacks.Callback):
         shown = ", ".join(
             f"{k} {v:.4g}" for k, v in self.logs[-1].items() if k != "learning_rate"
         )
-        return f"epoch {n:>{width}}/{self._total}  {self.epoch_seconds[-1]:5.1f} s  {shown}"
+        prefix = f"{self.name}: " if self.name else ""
+        return f"{prefix}epoch {n:>{width}}/{self._total}  {self.epoch_seconds[-1]:5.1f} s  {shown}"
 
     def _html(self):
         from IPython.display import HTML
@@ -103,7 +113,8 @@ class Progress(keras.callbacks.Callback):
         n, total = len(self.logs), max(self._total, 1)
         elapsed = self.seconds
         eta = (elapsed / n) * (total - n) if n else None
-        status = f"epoch {n}/{self._total} · {_fmt_seconds(elapsed)} elapsed"
+        status = f"{self.name}: " if self.name else ""
+        status += f"epoch {n}/{self._total} · {_fmt_seconds(elapsed)} elapsed"
         if eta is not None and n < total:
             status += f" · about {_fmt_seconds(eta)} to go"
         if self.logs:
@@ -119,12 +130,12 @@ class Progress(keras.callbacks.Callback):
                          'alt="training curves" width="420">')
         return HTML("".join(parts))
 
-    def _curve_png(self) -> str:
-        import base64
-
+    def _curve_figure(self):
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
-        fig = Figure(figsize=(4.2, 2.4), dpi=80)
+        # 100 dpi: 420 x 240 pixels, shown at that size (no scaling), so 8-point text is 11 px
+        fig = Figure(figsize=(4.2, 2.4), dpi=100)
         ax = fig.add_subplot()
         epochs = range(1, len(self.logs) + 1)
         for name in self.metric_names:
@@ -135,9 +146,17 @@ class Progress(keras.callbacks.Callback):
         ax.set_xlabel("epoch")
         ax.set_ylabel(self.unit or "loss")
         ax.set_xlim(0.5, max(self._total, len(self.logs)) + 0.5)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if self.name:
+            ax.set_title(self.name, fontsize=10)
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
         fig.tight_layout()
+        return fig
+
+    def _curve_png(self) -> str:
+        import base64
+
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
+        self._curve_figure().savefig(buffer, format="png")
         return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -70,6 +70,14 @@ def test_training_curves_from_history_dict():
         plotting.training_curves({})
 
 
+@pytest.mark.parametrize("n_epochs", [2, 3, 7, 40])
+def test_training_curves_ticks_are_whole_epochs(n_epochs):
+    fig = plotting.training_curves({"loss": list(np.linspace(3, 1, n_epochs))})
+    fig.canvas.draw()
+    ticks = [t for t in fig.axes[0].get_xticks() if fig.axes[0].get_xlim()[0] <= t <= fig.axes[0].get_xlim()[1]]
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), f"epoch ticks {ticks}"
+
+
 def test_latent_scatter():
     codes = np.random.default_rng(1).normal(size=(50, 2))
     labels = np.arange(50) % 10

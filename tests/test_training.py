@@ -29,6 +29,11 @@ def test_set_seed_makes_training_repeatable():
     assert not np.array_equal(other.get_weights()[0], weights[0][0])
 
 
+def test_set_seed_returns_nothing_to_echo():
+    # a notebook cell ending with set_seed(42) must not show a stray "42"
+    assert training.set_seed(42) is None
+
+
 @pytest.mark.parametrize("bad", [-1, 1.5, "1", True])
 def test_set_seed_rejects_bad_values(bad):
     with pytest.raises(ValueError, match="seed"):
@@ -59,6 +64,34 @@ def test_progress_notebook_view_shows_bar_and_curve():
     assert '<progress value="2" max="4"' in html
     assert "epoch 2/4" in html and "to go" in html and "val_loss 22" in html
     assert "data:image/png;base64," in html
+
+
+def test_progress_names_the_model_in_every_line_and_the_live_view(capsys):
+    import keras
+
+    training.set_seed(0)
+    x = np.random.default_rng(0).random((32, 8)).astype("float32")
+    progress = training.Progress(live=False, name="β = 4")
+    tiny_model(keras).fit(x, x, epochs=2, batch_size=16, verbose=0, callbacks=[progress])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("β = 4: epoch ") for line in lines), lines
+    assert "β = 4: epoch 2/2" in progress._html().data
+    assert progress._curve_figure().axes[0].get_title() == "β = 4"
+    with pytest.raises(ValueError, match="name"):
+        training.Progress(name="  ")
+
+
+@pytest.mark.parametrize("n_epochs", [2, 3, 7, 40])
+def test_progress_curve_ticks_are_whole_epochs(n_epochs):
+    progress = training.Progress(live=False)
+    progress._total = n_epochs
+    progress.logs = [{"loss": 10.0 - i / n_epochs, "val_loss": 11.0} for i in range(n_epochs)]
+    progress.epoch_seconds = [1.0] * n_epochs
+    fig = progress._curve_figure()
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), f"epoch ticks {ticks}"
 
 
 def test_not_in_notebook_here():
