@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import navigation  # noqa: E402
+from output_rules import problems  # noqa: E402  (tests/output_rules.py)
 
 NOTEBOOKS = navigation.notebook_paths()
 EXPECTED = [
@@ -90,6 +91,14 @@ def test_committed_outputs_come_from_one_full_run(path):
     assert "Traceback" not in texts
     assert "Full mode" in texts and "Quick mode" not in texts, "commit the outputs of a full-mode run"
     assert "60,000 training and 10,000 test digits" in texts, "commit outputs computed on the full MNIST set"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_committed_outputs_are_clean(path):
+    """No warnings, stderr, NumPy reprs or stray return values (rules: tests/output_rules.py)."""
+    found = [f"cell {i}: {problem}" for i, cell in enumerate(load(path)["cells"])
+             for problem in problems(cell.get("outputs", []))]
+    assert not found, f"{path.name} has unclean outputs:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)

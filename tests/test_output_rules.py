@@ -1,0 +1,79 @@
+"""The clean-output rules (tests/output_rules.py) and the nbval hook that applies them (conftest.py)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from output_rules import problems
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def stream(text, name="stdout"):
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def result(data, kind="execute_result"):
+    return {"output_type": kind, "data": data, "metadata": {}}
+
+
+def test_lesson_outputs_are_clean():
+    outputs = [
+        stream("Full mode: all the data and the full number of epochs.\n"),
+        stream("a warning sign for the learner: the error went up\n"),
+        result({"text/plain": "<IPython.core.display.Markdown object>", "text/markdown": "| a | b |"}),
+        result({"text/plain": "<Figure size 640x480 with 1 Axes>", "image/png": "iVBOR"}, "display_data"),
+        result({"text/plain": "<Explorer>", "image/png": "iVBOR",
+                "application/vnd.jupyter.widget-view+json": {}}),
+    ]
+    assert problems(outputs) == []
+
+
+@pytest.mark.parametrize("output, expected", [
+    (stream("WARNING:tensorflow:5 out of the last 5 calls to <function f> triggered tf.function "
+            "retracing.\n", "stderr"), "stderr stream"),
+    (stream("WARNING:absl:Compiled the loaded model, but the compiled metrics have yet to be built\n"),
+     "warning in printed text"),
+    (stream("x.py:3: UserWarning: the default will change\n"), "warning in printed text"),
+    (result({"text/plain": "x", "text/html": "<pre>5 out of the last 5 calls triggered retracing</pre>"},
+            "display_data"), "warning in HTML"),
+    (stream("labels [np.int64(0), np.int64(3)]\n"), "NumPy repr"),
+    (result({"text/plain": "np.float64(2.5)", "text/html": "<b>2.5</b>"}), "NumPy repr"),
+    (result({"text/plain": "42"}), "stray return value"),
+    (result({"text/plain": "{'notebook': '02', 'name': 'x'}"}), "stray return value"),
+    (result({"text/plain": "<Figure size 640x480 with 1 Axes>"}, "display_data"), "bare object repr"),
+    (result({"text/plain": "<helpers.explore.Explorer object at 0x7f00aa>"}, "display_data"),
+     "bare object repr"),
+    ({"output_type": "error", "ename": "ValueError", "evalue": "bad", "traceback": []}, "error output"),
+])
+def test_each_kind_of_noise_is_caught(output, expected):
+    found = problems([output])
+    assert found and expected in found[0], found
+
+
+def test_nbval_hook_fails_the_unclean_cell_and_names_it(tmp_path):
+    """Runs nbval with the repository's conftest.py on a small notebook: a real kernel, real outputs."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("print('clean')"),
+        nbformat.v4.new_code_cell("import sys\nprint('library noise', file=sys.stderr)"),
+        nbformat.v4.new_code_cell("import numpy as np\nprint('labels', [np.int64(0)])"),
+        nbformat.v4.new_code_cell("print('clean again')"),
+    ]
+    path = tmp_path / "unclean.ipynb"
+    nbformat.write(nb, path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", str(path), "--nbval-lax", "--nbval-current-env", "-p", "conftest",
+         "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path), "--color=no"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 1, out
+    assert "2 failed, 2 passed" in out, out
+    assert "unclean.ipynb, cell 1: outputs are not clean" in out and "stderr stream: library noise" in out
+    assert "unclean.ipynb, cell 2: outputs are not clean" in out and "NumPy repr" in out
