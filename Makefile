@@ -4,7 +4,8 @@
 # pyproject.toml change.
 
 PYTHON ?= python3
-VENV   := .venv
+# Another environment beside .venv, e.g. CI's second Python: make test-unit VENV=.venv-py3.13 PYTHON=python3.13
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Where JupyterLab listens. Override with e.g. `make lab PORT=8890`.
@@ -16,15 +17,26 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install lab test test-unit test-notebooks test-browser lint clean-venv help
+.PHONY: install lab test test-unit test-notebooks test-browser lint clean-venv help kernel uninstall-kernel
 
 help:
 	@echo "make lab    - install what is needed and open the course in JupyterLab"
 	@echo "make test   - install what is needed and run the unit tests and every notebook (quick mode)"
 	@echo "make lint   - ruff over helpers, tests and notebooks"
 
+# The interpreter is checked before .venv is created (tools/check_python.py: a supported
+# version, as requires-python in pyproject.toml says, with venv and ensurepip present), so
+# another Python stops here with a short message instead of in pip, and no half-made .venv stays.
+GOAL = $(or $(firstword $(MAKECMDGOALS)),install)
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: cannot run '$(PYTHON)': no such command." \
+	    "The course needs a Python that matches $$(sed -n 's/^requires-python *= *//p' pyproject.toml)" \
+	    "(pyproject.toml); name one with e.g. make $(GOAL) PYTHON=python3.12" >&2; exit 1; }
+	@$(PYTHON) tools/check_python.py --goal $(GOAL)
+	@echo "$(PYTHON) -m venv $(VENV)"; existed=$$([ -e $(VENV) ] && echo yes); \
+	$(PYTHON) -m venv $(VENV) || { if [ -n "$$existed" ]; then kept="$(VENV) existed before and is left as it was"; \
+	    else rm -rf $(VENV); kept="the half-made $(VENV) is removed"; fi; \
+	    echo "make: '$(PYTHON) -m venv $(VENV)' failed (see above); $$kept." >&2; exit 1; }
 
 $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
@@ -33,11 +45,11 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Token authentication stays on: Jupyter prints the URL with its token.
-# Set JUPYTER_TOKEN to choose the token yourself.
+# How the lab is served (the repository root, 127.0.0.1, the token, no port retries, no news,
+# the first notebook opened) is in lab/jupyter_lab_config.py, which the browser test uses too.
+# Jupyter prints the URL with its token; set JUPYTER_TOKEN to choose the token yourself.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-	    --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --config=lab/jupyter_lab_config.py --ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --ignore=tests/browser --nbval-lax --nbval-current-env \
@@ -75,3 +87,17 @@ lint: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The course's environment as a kernel for a JupyterLab you already run (system-wide, conda,
+# a JupyterHub on this machine): registered for the current user, removed by uninstall-kernel.
+KERNEL_NAME ?= autoencoders-course
+kernel: $(STAMP)
+	$(BIN)/python -m ipykernel install --user --name $(KERNEL_NAME) \
+	    --display-name "Autoencoders course ($$($(BIN)/python -c 'import helpers; print("v" + helpers.__version__)'), $(abspath $(VENV)))" \
+	    --env TF_CPP_MIN_LOG_LEVEL 2
+	@echo "Pick the kernel \"Autoencoders course\" in your JupyterLab (Kernel > Change Kernel); make uninstall-kernel removes it."
+
+uninstall-kernel:
+	@if [ -x $(BIN)/jupyter ]; then $(BIN)/jupyter kernelspec remove -y $(KERNEL_NAME); \
+	else echo "make: $(BIN)/jupyter is not there; remove the kernel with: jupyter kernelspec remove $(KERNEL_NAME)" >&2; \
+	    exit 1; fi

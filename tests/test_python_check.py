@@ -1,0 +1,138 @@
+"""`make` checks the interpreter before it creates .venv (tools/check_python.py).
+
+An unsupported Python, one without venv/ensurepip (Debian's python3.X-venv), or a
+PYTHON that is not there stops `make test` with a short message saying what to do,
+and leaves no half-made .venv behind. The supported range is declared once, as
+requires-python in pyproject.toml, and the README says the same.
+"""
+
+import glob
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import check_python  # noqa: E402
+
+SPEC = check_python.requires_python()
+
+
+def unsupported_pythons() -> list[str]:
+    """Interpreters on this machine outside the supported range (pyenv builds and PATH), newest first."""
+    found = {}
+    pyenv = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    names = [f"python3.{m}" for m in range(6, 30)] + ["python2.7"]
+    for name in names:
+        paths = [p for folder in os.environ.get("PATH", "").split(os.pathsep)
+                 if os.access(p := os.path.join(folder, name), os.X_OK) and "shims" not in folder]
+        paths += glob.glob(os.path.join(pyenv, "versions", "*", "bin", name))
+        for path in paths:
+            version = subprocess.run([path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                                     capture_output=True, text=True).stdout.strip()
+            if version and not check_python.allowed(tuple(int(n) for n in version.split(".")), SPEC):
+                found.setdefault(version[:4].rstrip("."), path)
+    return [found[v] for v in sorted(found, key=lambda v: tuple(map(int, v.split("."))), reverse=True)]
+
+
+def course_copy(tmp_path: Path) -> Path:
+    """The repository's files without any environment, so `make` starts from a fresh clone's state."""
+    ignore = shutil.ignore_patterns(".git", ".venv*", "artifacts", "out", "__pycache__", "*.egg-info",
+                                    ".pytest_cache", ".ruff_cache", "notebooks")
+    target = tmp_path / "course"
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
+def make_test(folder: Path, python: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS", "VENV", "PYTHON"))}
+    return subprocess.run(["make", "--no-print-directory", "test", f"PYTHON={python}"], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def fake_python(path: Path, body: str) -> str:
+    """A shell script standing in for a Python interpreter."""
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return str(path)
+
+
+def test_supported_range_is_read_from_pyproject():
+    assert check_python.describe(SPEC) == "Python 3.11 to 3.13"
+    assert check_python.allowed((3, 11, 0), SPEC) and check_python.allowed((3, 13, 9), SPEC)
+    assert not check_python.allowed((3, 10, 13), SPEC)
+    assert not check_python.allowed((3, 14, 0), SPEC), "TensorFlow 2.21 has no wheels for Python 3.14"
+
+
+def test_readme_states_the_same_range():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    low, high = check_python.supported_minors(SPEC)[0], check_python.supported_minors(SPEC)[-1]
+    assert f"Python 3.{low} to 3.{high}" in readme, "the README's 'Which Python' must match requires-python"
+    assert not re.search(r"You need Python 3\.\d+ and", readme), "the README names a single Python version"
+
+
+def test_missing_venv_module_is_explained():
+    lines = check_python.problems(SPEC, version=(3, 12, 3), have_module=lambda name: name != "ensurepip")
+    assert len(lines) == 1 and "ensurepip" in lines[0] and "python3.12-venv" in lines[0]
+    assert check_python.problems(SPEC, version=(3, 12, 3), have_module=lambda name: True) == []
+
+
+UNSUPPORTED = unsupported_pythons()
+# The newest and the oldest found (e.g. 3.10 and 2.7: the check itself must run on an old Python).
+TRIED = sorted(set(UNSUPPORTED[:1] + UNSUPPORTED[-1:]), key=UNSUPPORTED.index) or [
+    pytest.param(None, marks=pytest.mark.skip(reason=f"no Python outside {SPEC} on this machine"))]
+
+
+@pytest.mark.parametrize("python", TRIED)
+def test_make_test_stops_at_once_on_an_unsupported_python(tmp_path, python):
+    course = course_copy(tmp_path)
+    done = make_test(course, python)
+    version = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                             capture_output=True, text=True).stdout.strip()
+    assert done.returncode != 0
+    message = [line for line in done.stderr.splitlines() if line.startswith("make: ") and "***" not in line]
+    assert 1 <= len(message) <= 2, done.stderr
+    assert f"Python {version}." in message[0] and "not supported" in message[0] and "3.11 to 3.13" in message[0]
+    assert "PYTHON=" in done.stderr and "pip" not in done.stdout + done.stderr
+    assert not (course / ".venv").exists(), "a half-made .venv was left behind"
+
+
+def test_make_test_without_ensurepip_says_which_package(tmp_path):
+    course = course_copy(tmp_path)
+    hide = tmp_path / "debian-without-venv"
+    (hide / "ensurepip").mkdir(parents=True)
+    (hide / "ensurepip" / "__init__.py").write_text("raise ImportError('ensurepip is not installed')\n")
+    python = fake_python(tmp_path / "python3", f'PYTHONPATH={hide} exec "{sys.executable}" "$@"')
+    done = make_test(course, python)
+    assert done.returncode != 0
+    assert "cannot create a virtual environment" in done.stderr and "-venv" in done.stderr, done.stderr
+    assert not (course / ".venv").exists()
+
+
+def test_a_failing_venv_leaves_nothing_half_made(tmp_path):
+    course = course_copy(tmp_path)
+    # Passes the check, then `-m venv` makes part of the folder and fails, as a broken ensurepip does.
+    python = fake_python(tmp_path / "python3", f'if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then '
+                                               f'mkdir -p "$3/bin"; exit 1; fi; exec "{sys.executable}" "$@"')
+    done = make_test(course, python)
+    assert done.returncode != 0 and "failed" in done.stderr, done.stderr
+    assert not (course / ".venv").exists(), "a half-made .venv was left behind"
+    # A .venv folder that was already there (without bin/python) is not deleted.
+    (course / ".venv").mkdir()
+    (course / ".venv" / "notes.txt").write_text("mine")
+    done = make_test(course, python)
+    assert done.returncode != 0 and (course / ".venv" / "notes.txt").read_text() == "mine"
+
+
+def test_a_python_that_is_not_there_is_named(tmp_path):
+    course = course_copy(tmp_path)
+    done = make_test(course, "python3.99-not-installed")
+    assert done.returncode != 0
+    assert "cannot run 'python3.99-not-installed'" in done.stderr and "PYTHON=" in done.stderr, done.stderr
+    assert not (course / ".venv").exists()
