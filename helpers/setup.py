@@ -5,7 +5,8 @@ starts (oneDNN notices, "could not find cuda drivers", "failed call to cuInit" o
 machines without a GPU). They are harmless but land in the first cell of every
 notebook as red text. :func:`import_keras` imports Keras and initialises the
 backend's devices with that stream silenced, then restores it, and prints one line
-with the versions and the device the course will run on.
+with the course's version (``helpers.__version__``), the library versions and the device
+the course will run on.
 
 Introduced in notebook 01; used by every notebook.
 """
@@ -33,7 +34,7 @@ def silenced_stderr():
 
 
 def import_keras(verbose: bool = True):
-    """Import and return ``keras`` (TensorFlow backend) quietly; print versions and device."""
+    """Import and return ``keras`` (TensorFlow backend) quietly; print the course's and libraries' versions and device."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with silenced_stderr():
         import keras
@@ -41,7 +42,9 @@ def import_keras(verbose: bool = True):
 
         gpus = tf.config.list_physical_devices("GPU")  # initialises the devices now, quietly
     if verbose:
+        from helpers import __version__
+
         device = f"{len(gpus)} GPU(s)" if gpus else f"CPU only ({os.cpu_count()} cores)"
-        print(f"Keras {keras.__version__}, backend {keras.backend.backend()} "
-              f"(TensorFlow {tf.__version__}), {device}")
+        print(f"Autoencoders course v{__version__} · Keras {keras.__version__}, backend "
+              f"{keras.backend.backend()} (TensorFlow {tf.__version__}), {device}")
     return keras

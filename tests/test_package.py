@@ -40,5 +40,8 @@ def test_import_keras_is_quiet_and_reports_versions():
     result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Keras 3.") and "TensorFlow 2." in result.stdout
+    from helpers import __version__
+
+    assert result.stdout.startswith(f"Autoencoders course v{__version__} · Keras 3."), result.stdout
+    assert "TensorFlow 2." in result.stdout
     assert result.stderr.strip() == "stderr still works"
