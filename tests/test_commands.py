@@ -1,5 +1,6 @@
 """The two commands of the README: `make lab` serves JupyterLab safely; CI runs `make test`."""
 
+import json
 import os
 import secrets
 import signal
@@ -21,7 +22,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str) -> int:
+def get(url: str) -> tuple[int, str | None]:
+    """(status, Location header) of a GET that does not follow redirects."""
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
@@ -29,41 +31,96 @@ def get(url: str) -> int:
     opener = urllib.request.build_opener(NoRedirect, urllib.request.ProxyHandler({}))
     try:
         with opener.open(url, timeout=5) as response:
-            return response.status
+            return response.status, response.headers.get("Location")
     except urllib.error.HTTPError as e:
-        return e.code
+        return e.code, e.headers.get("Location")
 
 
-@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs the installed .venv")
-def test_make_lab_serves_jupyterlab_on_localhost_with_a_token(tmp_path):
-    port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
-    log = open(tmp_path / "lab.log", "w+")
-    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}", "LAB_ARGS=--no-browser"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        status, deadline = None, time.monotonic() + 120
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status = get(f"http://127.0.0.1:{port}/lab?token={token}")
-                break
-            except (ConnectionError, urllib.error.URLError, TimeoutError, OSError):
-                time.sleep(0.5)
-        log.seek(0)
-        output = log.read()
-        assert status == 200, f"GET /lab with the token answered {status}; server log:\n{output}"
-        assert get(f"http://127.0.0.1:{port}/lab") != 200, "JupyterLab answered without a token"
-        assert get(f"http://127.0.0.1:{port}/api/contents?token=wrong") == 403
-        assert "0.0.0.0" not in output
-        assert get(f"http://127.0.0.1:{port}/api/contents?token={token}") == 200
-    finally:
+def read_json(url: str):
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def start_make_lab(tmp_path, port: int, token: str, log) -> subprocess.Popen:
+    """`make lab` as the README runs it, without a browser, with Jupyter's state in tmp_path."""
+    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
+    return subprocess.Popen(["make", "--no-print-directory", "lab", f"PORT={port}", "LAB_ARGS=--no-browser"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+needs_venv = pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs the installed .venv")
+
+
+@needs_venv
+def test_make_lab_serves_the_course_on_localhost_with_a_token(tmp_path):
+    port, token = free_port(), secrets.token_hex(16)
+    base = f"http://127.0.0.1:{port}"
+    with open(tmp_path / "lab.log", "w+") as log:
+        server = start_make_lab(tmp_path, port, token, log)
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+            status, deadline = None, time.monotonic() + 120
+            while time.monotonic() < deadline and server.poll() is None:
+                try:
+                    status, _ = get(f"{base}/lab?token={token}")
+                    break
+                except (ConnectionError, urllib.error.URLError, TimeoutError, OSError):
+                    time.sleep(0.5)
+            log.seek(0)
+            output = log.read()
+            assert status == 200, f"GET /lab with the token answered {status}; server log:\n{output}"
+            # safe: localhost only, token required
+            assert get(f"{base}/lab")[0] != 200, "JupyterLab answered without a token"
+            assert get(f"{base}/api/contents?token=wrong")[0] == 403
+            assert "0.0.0.0" not in output
+            # the whole course is served: diagrams, README and RESULTS beside the notebooks
+            for path in ("notebooks/01_pca_vs_autoencoders.ipynb", "images/autoencoder.svg", "README.md",
+                         "benchmarks/RESULTS.md"):
+                assert get(f"{base}/files/{path}?token={token}")[0] == 200, f"{path} is not served"
+            # and it opens on the first notebook
+            assert "/lab/tree/notebooks/01_pca_vs_autoencoders.ipynb" in output, output
+            status, location = get(f"{base}/?token={token}")
+            assert status in (301, 302) and location.startswith("/lab/tree/notebooks/01_pca_vs_autoencoders.ipynb")
+            # no news pop-up, nothing fetched from the internet
+            assert read_json(f"{base}/lab/api/news?token={token}") == {"news": []}
+            assert read_json(f"{base}/lab/api/update?token={token}") == {"notification": None}
+            settings = read_json(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={token}")
+            assert settings["schema"]["properties"]["fetchNews"]["default"] == "false", "the news pop-up would ask"
+        finally:
+            stop(server)
+
+
+@needs_venv
+def test_make_lab_stops_on_a_taken_port(tmp_path):
+    """A taken port is an error that names the port, not a silent move to the next one."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with open(tmp_path / "lab.log", "w+") as log:
+            server = start_make_lab(tmp_path, port, secrets.token_hex(16), log)
+            kept_running = False
+            try:
+                server.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                kept_running = True  # serving on some other port
+            finally:
+                stop(server)
+            log.seek(0)
+            output = log.read()
+    assert not kept_running and server.returncode != 0, f"make lab kept running with port {port} taken:\n{output}"
+    assert f"port {port} is not available" in output, output
 
 
 def test_ci_runs_the_readme_test_command():
