@@ -52,8 +52,23 @@ def from_per_pixel_mse(mse: float, pixels: int = PIXELS) -> float:
 
 
 def reconstruct(model, x, batch_size: int = 1000) -> np.ndarray:
-    """Run ``model`` over ``x`` in batches (no progress bar) and return a NumPy array."""
-    return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+    """Run ``model`` over ``x`` in batches and return a NumPy array.
+
+    The model is called directly (``model(batch, training=False)``), not through
+    ``predict``: ``predict`` compiles a new TensorFlow function for every model, used
+    here for a few batches only, and a notebook that evaluates several models in a row
+    then prints TensorFlow's "triggered tf.function retracing" warning.
+    """
+    import keras
+
+    x = np.asarray(x)
+    if len(x) == 0:
+        raise ValueError("reconstruct needs at least one image")
+    batch_size = int(batch_size)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    return np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
+                           for i in range(0, len(x), batch_size)])
 
 
 def evaluate(model, x, target=None, batch_size: int = 1000) -> float:

@@ -56,3 +56,50 @@ def test_evaluate_runs_a_model():
     assert metrics.evaluate(identity, x) == pytest.approx(0.0)
     assert metrics.evaluate(halve, x) == pytest.approx(784 * 0.1**2, rel=1e-5)
     assert metrics.evaluate(identity, x, target=np.zeros_like(x)) == pytest.approx(784 * 0.04, rel=1e-5)
+
+
+def test_reconstruct_calls_the_model_in_batches_without_predict():
+    import keras
+
+    inputs = keras.Input((784,))
+    model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(inputs))
+
+    def no_predict(*args, **kwargs):
+        raise AssertionError("reconstruct must not use predict")
+
+    model.predict = no_predict
+    x = np.random.default_rng(0).random((7, 784)).astype("float32")
+    out = metrics.reconstruct(model, x, batch_size=3)
+    assert isinstance(out, np.ndarray) and out.shape == (7, 784)
+    assert np.allclose(out, np.asarray(model(x, training=False)), atol=1e-6)
+    with pytest.raises(ValueError, match="at least one image"):
+        metrics.reconstruct(model, x[:0])
+    with pytest.raises(ValueError, match="batch_size"):
+        metrics.reconstruct(model, x, batch_size=0)
+
+
+def test_evaluating_several_models_raises_no_retracing_warning():
+    """A notebook evaluating six models in a row must print no TensorFlow retracing notice."""
+    import logging
+
+    import keras
+
+    messages = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler = Collect()
+    logger = logging.getLogger("tensorflow")
+    logger.addHandler(handler)
+    try:
+        x = np.random.default_rng(0).random((50, 784)).astype("float32")
+        for k in range(6):
+            inputs = keras.Input((784,))
+            model = keras.Model(inputs, keras.layers.Dense(784)(keras.layers.Dense(k + 2)(inputs)))
+            metrics.evaluate(model, x, batch_size=32)
+            metrics.reconstruct(model, x[:10])
+    finally:
+        logger.removeHandler(handler)
+    assert not [m for m in messages if "retracing" in m], messages
