@@ -74,12 +74,13 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 test-browser: $(BROWSER_STAMP)
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
-# The benchmark: every notebook in full mode, one at a time, then benchmarks/RESULTS.md.
+# The benchmark: every notebook in full mode, then again in quick mode (--with-quick: each
+# lesson's claims and each notebook's time in quick mode too), one at a time, then benchmarks/RESULTS.md.
 # Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--write-notebooks --longer --time-make-test"
 # (python -m benchmarks.run --help lists them).
 .PHONY: bench
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.run --with-quick $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff==0.17.5

@@ -4,6 +4,7 @@
     .venv/bin/python -m benchmarks.run --write-notebooks    # also save the executed notebooks in place
     .venv/bin/python -m benchmarks.run --longer --time-make-test   # + notebook 04 at AE_EPOCH_SCALE=2, + `make test`
     .venv/bin/python -m benchmarks.run --quick --notebooks 04      # smoke check: quick mode, one notebook
+    .venv/bin/python -m benchmarks.run --with-quick                # + every notebook in quick mode (AE_FAST=1)
     .venv/bin/python -m benchmarks.run --table-only benchmarks/out/<run>   # rebuild the table of a saved run
 
 Steps: say which MNIST the notebooks will get (``helpers.data.load_mnist``'s own
@@ -11,8 +12,13 @@ notice); execute each ``notebooks/NN_*.ipynb`` top to bottom, one at a time, in 
 kernel, in full mode (``AE_FAST`` removed from its environment) with ``AE_RESULTS_DIR``
 pointing at a fresh folder, so every ``helpers.results.record`` row of the run lands
 there; time each notebook and measure its peak memory; run ``benchmarks/explorers.py``;
-compute PCA at the code sizes the notebooks used; write ``benchmarks/RESULTS.md`` and
-print the same table. Everything the run measured is kept in
+compute PCA at the code sizes the notebooks used; evaluate each notebook's claims
+(``helpers/lesson_claims.py``) on the recorded rows; write ``benchmarks/RESULTS.md`` and
+print the same table. With ``--with-quick`` every notebook also runs in quick mode
+(``AE_FAST=1``, rows in ``results-quick/``): RESULTS.md then lists each claim with its
+quick and its full measurement and each notebook's quick-mode wall time. A claim that
+does not hold is printed with the notebook, the claim and the numbers, and the run
+exits with status 1. Everything the run measured is kept in
 ``benchmarks/out/<UTC time>/`` (``run.json`` and the result rows).
 
 A quick-mode run or a run of only some notebooks writes its table into that folder
@@ -183,7 +189,11 @@ def build_and_write(out: Path, output: Path | None) -> str:
     longer = saved.get("longer")
     if longer is not None:
         longer["rows"] = results.read_dir(out / "results-longer")
-    text = table.build(rows, saved["runs"], saved.get("pca", {}), saved["meta"], saved.get("explorers"), longer)
+    quick = saved.get("quick_pass")
+    if quick is not None:
+        quick["rows"] = results.read_dir(out / "results-quick") if (out / "results-quick").exists() else []
+    text = table.build(rows, saved["runs"], saved.get("pca", {}), saved["meta"], saved.get("explorers"), longer,
+                       quick)
     target = output or Path(saved["meta"].get("output") or out / "RESULTS.md")
     target.write_text(text, encoding="utf-8")
     return text
@@ -196,6 +206,9 @@ def parse(argv=None):
     parser.add_argument("--notebooks", nargs="+", metavar="NN", help="only these notebooks, e.g. --notebooks 01 04")
     parser.add_argument("--write-notebooks", action="store_true",
                         help="write each executed notebook back in place (only if it ran without error)")
+    parser.add_argument("--with-quick", action="store_true",
+                        help="also run every selected notebook in quick mode (AE_FAST=1): quick-mode claims "
+                             "and wall times beside the full ones")
     parser.add_argument("--longer", action="store_true",
                         help=f"also run notebook {LONGER_NOTEBOOK} with AE_EPOCH_SCALE={LONGER_SCALE:g}")
     make_test = parser.add_mutually_exclusive_group()
@@ -237,6 +250,11 @@ def main(argv=None) -> int:
     load_start = os.getloadavg()[0]
     runs = run_notebooks(paths, results_dir, args.quick, args.write_notebooks, args.timeout)
 
+    quick_pass = None
+    if args.with_quick and not args.quick:
+        log("Quick-mode pass: every notebook with AE_FAST=1 ...")
+        quick_pass = {"runs": run_notebooks(paths, out / "results-quick", True, False, args.timeout)}
+
     longer = None
     if args.longer:
         longer_paths = find_notebooks([LONGER_NOTEBOOK])
@@ -275,16 +293,38 @@ def main(argv=None) -> int:
         "load_average": {"start": load_start, "end": load_end},
         "make_test": make_test, "output": str(output),
     }
-    saved = {"meta": meta, "runs": runs, "pca": pca, "explorers": explorers, "longer": longer}
+    saved = {"meta": meta, "runs": runs, "pca": pca, "explorers": explorers, "longer": longer,
+             "quick_pass": quick_pass}
     (out / "run.json").write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
     text = build_and_write(out, output)
     log("")
     log(text)
     log(f"Wrote {output} (measurements kept in {out}).")
     failed = [r["notebook"] for r in runs if r["status"] != "ok"]
+    if quick_pass:
+        failed += [f"{r['notebook']} (quick mode)" for r in quick_pass["runs"] if r["status"] != "ok"]
     if failed:
         log(f"Notebooks with errors: {', '.join(failed)}")
-    return 1 if failed else 0
+    broken = failing_claims(rows, runs, args.quick)
+    if quick_pass:
+        quick_rows = results.read_dir(out / "results-quick") if (out / "results-quick").exists() else []
+        broken += failing_claims(quick_rows, quick_pass["runs"], True)
+    for message in broken:
+        log("")
+        log("CLAIM DOES NOT HOLD: " + message)
+    return 1 if failed or broken else 0
+
+
+def failing_claims(rows, runs, quick: bool) -> list[str]:
+    """The claims messages (notebook, claim, numbers) of the notebooks ``runs`` executed that do not hold."""
+    from helpers import claims
+
+    messages = []
+    for nb in table.ran_notebooks(runs):
+        message = claims.failure_message(nb, claims.evaluate(nb, rows, quick))
+        if message:
+            messages.append(message)
+    return messages
 
 
 if __name__ == "__main__":

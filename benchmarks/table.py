@@ -7,12 +7,17 @@ Inputs (all plain data, so the tables can be rebuilt from a saved run):
   ``test_error`` (squared error per test image), ``code_size``, ``params``,
   ``train_seconds``, ``epochs``, ``seconds_per_epoch``, ``epoch_errors``,
   ``epoch_seconds``, ``neg_elbo_nats``, ``gap_to_pca_percent``, ... Any of them may be
-  missing; a missing number is shown as "—".
+  missing; a missing number is shown as "—", a NaN or infinite one (recorded as
+  ``"diverged"``) as "diverged".
 * ``runs``: one dict per executed notebook (see :mod:`benchmarks.notebooks`).
 * ``pca``: ``{code size: PCA's test error}`` computed by the benchmark on the same data.
 * ``meta``: date, machine, versions, data source, mode, load averages, ``make test`` time.
 * ``explorers``: the JSON written by ``benchmarks/explorers.py`` (or ``{"error": ...}``).
 * ``longer``: optional rows and runs of a second, longer run (``AE_EPOCH_SCALE=2``).
+* ``quick``: optional rows and runs of a quick-mode pass over every notebook (``--with-quick``).
+
+Each notebook's claims (``helpers.lesson_claims``) are evaluated on the rows of each mode
+with that mode's thresholds and listed with their quick and full measurements.
 
 Nothing here bends a measurement: a target is MET or MISSED by the number measured,
 and a target that this run cannot check (quick mode, the offline sample, a notebook
@@ -40,6 +45,7 @@ TARGET_MAKE_TEST_SECONDS = 5 * 60.0
 BUDGET_MINUTES = {"01": 2.5, "02": 1.5, "03": 2.0, "04": 4.0, "05": 1.5, "06": 2.5, "07": 1.5}
 
 DASH = "—"
+DIVERGED = "diverged"  # what helpers.results records for a NaN or infinite number
 UNIT = "squared error per image"
 KNOWN_FIELDS = {
     "notebook", "name", "test_error", "code_size", "params", "train_seconds", "epochs",
@@ -61,18 +67,31 @@ def number(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def is_diverged(value) -> bool:
+    """A value recorded as diverged (a NaN or infinity), which is not the same as missing."""
+    if isinstance(value, str):
+        return value == DIVERGED
+    return isinstance(value, float) and not math.isfinite(value)
+
+
 def fmt(value, digits: int = 2) -> str:
-    """A number with ``digits`` decimals (thousands separated), or "—" when missing."""
+    """A number with ``digits`` decimals (thousands separated), "diverged", or "—" when missing."""
+    if is_diverged(value):
+        return DIVERGED
     value = number(value)
     return DASH if value is None else f"{value:,.{digits}f}"
 
 
 def fmt_int(value) -> str:
+    if is_diverged(value):
+        return DIVERGED
     value = number(value)
     return DASH if value is None else f"{round(value):,}"
 
 
 def fmt_duration(seconds) -> str:
+    if is_diverged(seconds):
+        return DIVERGED
     seconds = number(seconds)
     if seconds is None:
         return DASH
@@ -120,8 +139,9 @@ def code_size(row) -> int | None:
 
 
 def is_model(row) -> bool:
-    """A trained model of the course: a test error and a code size or parameter count; not PCA."""
-    return (number(row.get("test_error")) is not None and not is_pca(row)
+    """A trained model of the course: a test error (or a diverged one) and a code size or parameter count."""
+    error = row.get("test_error")
+    return ((number(error) is not None or is_diverged(error)) and not is_pca(row)
             and (code_size(row) is not None or number(row.get("params")) is not None))
 
 
@@ -225,8 +245,8 @@ def verdict(met: bool) -> str:
 
 
 def rows_30(rows) -> list[dict]:
-    """The model rows with a code as wide as the 2006 paper's (30 units)."""
-    return [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE]
+    """The model rows with a code as wide as the 2006 paper's (30 units) and a finite test error."""
+    return [r for r in model_rows(rows) if code_size(r) == PAPER_CODE_SIZE and number(r["test_error"]) is not None]
 
 
 def best_30(rows) -> dict | None:
@@ -391,14 +411,89 @@ def header_lines(meta) -> list[str]:
                      "many runnable processes are inflated by other work on the machine.")
     lines += ["", f"Errors are in the course's unit, **{UNIT}**: the sum over the 784 pixels (values in "
               "[0, 1]) of the squared difference, averaged over the test digits. Lower is better. "
-              "A \"—\" means the notebook did not record that number."]
+              "A \"—\" means the notebook did not record that number; \"diverged\" means it recorded a NaN "
+              "or infinite one (a training run that blew up), which fails every claim that needs it."]
     return lines
 
 
-def targets_section(rows, runs, pca, meta) -> list[str]:
+def ran_notebooks(runs) -> list[str]:
+    """The two-digit numbers of the notebooks a list of runs executed."""
+    return sorted({str(r.get("notebook", ""))[:2] for r in runs or [] if str(r.get("notebook", ""))[:2].isdigit()})
+
+
+def claim_outcomes(rows, quick_mode: bool, notebooks) -> list:
+    """``helpers.claims`` outcomes of every declared claim of ``notebooks`` on ``rows``."""
+    from helpers import claims
+
+    return [o for nb in notebooks for o in claims.evaluate(nb, rows, quick_mode)]
+
+
+def target_claims(outcomes, quick_mode: bool, checkable: str | None = None) -> dict:
+    mode = "quick" if quick_mode else "full"
+    target = f"every notebook's claims hold ({mode}-mode thresholds, helpers/lesson_claims.py)"
+    if not outcomes:
+        return {"target": target, "measured": "no claims evaluated", "status": "NOT CHECKED", "margin": DASH}
+    failed = [o for o in outcomes if not o.holds]
+    measured = f"{len(outcomes) - len(failed)} of {len(outcomes)} hold"
+    if checkable:
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
+    margin = "; ".join(f"{o.claim.notebook}: {o.claim.says} ({o.status}, {o.measured_text()})" for o in failed)
+    return {"target": target, "measured": measured, "status": verdict(not failed), "margin": margin or DASH}
+
+
+def targets_section(rows, runs, pca, meta, quick=None) -> list[str]:
     lines = ["", "## Targets", ""]
-    body = [(t["target"], t["measured"], f"**{t['status']}**", t["margin"]) for t in targets(rows, runs, pca, meta)]
+    found = targets(rows, runs, pca, meta)
+    main_quick = bool(meta.get("quick"))
+    offline = None if main_quick or meta.get("full_data") else "offline sample: full-mode thresholds assume full MNIST"
+    found.append(target_claims(claim_outcomes(rows, main_quick, ran_notebooks(runs)), main_quick, offline))
+    if quick and not main_quick:
+        found.append(target_claims(claim_outcomes(quick.get("rows", []), True, ran_notebooks(quick.get("runs"))),
+                                   True))
+    body = [(t["target"], t["measured"], f"**{t['status']}**", t["margin"]) for t in found]
     return lines + markdown_table(("Target", "Measured", "Status", "By how much"), body)
+
+
+def claims_section(rows, runs, meta, quick=None) -> list[str]:
+    """Each lesson's claims with the quick-mode and the full-mode measurement beside each other."""
+    from helpers import claims
+
+    main_quick = bool(meta.get("quick"))
+    modes = {True: (rows, runs)} if main_quick else {False: (rows, runs)}
+    if quick and not main_quick:
+        modes[True] = (quick.get("rows", []), quick.get("runs", []))
+    evaluated = {}
+    for quick_mode, (mode_rows, mode_runs) in modes.items():
+        for o in claim_outcomes(mode_rows, quick_mode, ran_notebooks(mode_runs)):
+            evaluated[(quick_mode, o.claim.notebook, o.claim.says)] = o
+    lines = ["", "## Each lesson's claims, checked in quick and in full mode", "",
+             "Declared once in `helpers/lesson_claims.py`, checked by the last code cell of each notebook's "
+             "summary (`claims.check`) in every run, and here on the rows each mode recorded: quick mode "
+             "(`AE_FAST=1`, what `make test` runs) against its quick-mode threshold, full mode against the "
+             "full-mode one. \"not run\": that mode did not run the notebook in this benchmark.", ""]
+    if not full_data_ok(meta) and not main_quick:
+        lines += ["Full mode ran on the offline sample, not full MNIST: the full-mode thresholds assume full "
+                  "MNIST.", ""]
+
+    def cells(key, claim, quick_mode):
+        o = evaluated.get(key)
+        if o is None:
+            return ("not run", claim.required(quick_mode), DASH)
+        verdict_text = "yes" if o.holds else f"**NO ({o.status})**" if o.status != claims.FAILS else "**NO**"
+        return (o.measured_text(), claim.required(quick_mode), verdict_text)
+
+    body = []
+    for claim in claims.declared():
+        body.append((claim.notebook, claim.says, *cells((True, claim.notebook, claim.says), claim, True),
+                     *cells((False, claim.notebook, claim.says), claim, False)))
+    if not body:
+        return lines + ["No claims are declared."]
+    return lines + markdown_table(("NB", "Claim", "Quick mode: measured", "Quick mode: required", "Quick mode: holds?",
+                                   "Full mode: measured", "Full mode: required", "Full mode: holds?"), body)
+
+
+def full_data_ok(meta) -> bool:
+    return bool(meta.get("full_data"))
 
 
 def models_section(rows, pca) -> list[str]:
@@ -415,7 +510,8 @@ def models_section(rows, pca) -> list[str]:
         ratio = ratio_to_pca(r.get("test_error"), reference)
         body.append((r.get("notebook", DASH), r.get("name", DASH), fmt_int(k), fmt_int(r.get("params")),
                      fmt_duration(r.get("train_seconds")), fmt_int(r.get("epochs")), fmt(r.get("test_error")),
-                     fmt(reference), DASH if ratio is None else f"{ratio:.2f}", extras(r) or ""))
+                     fmt(reference), DIVERGED if is_diverged(r.get("test_error")) else
+                     DASH if ratio is None else f"{ratio:.2f}", extras(r) or ""))
     if not body:
         return lines + ["No model rows were recorded."]
     return lines + markdown_table(("NB", "Model", "Code size", "Parameters", "Training time", "Epochs",
@@ -511,7 +607,7 @@ def recipes_section(rows) -> list[str]:
 
 
 def vae_section(rows) -> list[str]:
-    found = [r for r in rows if number(r.get("neg_elbo_nats")) is not None]
+    found = [r for r in rows if number(r.get("neg_elbo_nats")) is not None or is_diverged(r.get("neg_elbo_nats"))]
     lines = ["", "## Variational autoencoder: held-out negative ELBO", "",
              "Nats per test image (reconstruction summed over the 784 pixels + KL summed over the latent "
              "dimensions); an upper bound on the negative log-likelihood. Lower is better.", ""]
@@ -523,7 +619,7 @@ def vae_section(rows) -> list[str]:
                                    "Training time", "Notes"), body)
 
 
-def runs_section(runs, meta) -> list[str]:
+def runs_section(runs, meta, quick_runs=None) -> list[str]:
     mode = "quick" if meta.get("quick") else "full"
     lines = ["", f"## Run time and peak memory of each notebook ({mode} mode, top to bottom)", "",
              "Wall time from kernel start to the last cell. CPU is the kernel's user + system CPU time "
@@ -543,8 +639,18 @@ def runs_section(runs, meta) -> list[str]:
                      fmt_duration(r.get("cpu_seconds")), fmt_bytes(r.get("peak_rss_bytes")),
                      DASH if budget is None or meta.get("quick") else f"{budget:g} min"))
     body.append(("**total**", "", f"**{fmt_duration(total)}**", fmt_duration(cpu_total), "", "15 min"))
-    return lines + markdown_table(("Notebook", "Status", "Wall time", "Kernel CPU", "Peak memory",
-                                   "Budget (idle machine)"), body)
+    header = ("Notebook", "Status", "Wall time", "Kernel CPU", "Peak memory", "Budget (idle machine)")
+    if quick_runs:  # the --with-quick pass: each notebook's quick-mode (AE_FAST=1) wall time beside the full one
+        by_notebook = {str(q.get("notebook")): q for q in quick_runs}
+        quick_total = sum(number(q.get("wall_seconds")) or 0.0 for q in quick_runs)
+        for i, r in enumerate(runs):
+            q = by_notebook.get(str(r.get("notebook")))
+            shown = DASH if q is None else (fmt_duration(q.get("wall_seconds")) if q.get("status") == "ok"
+                                            else f"ERROR: {q.get('error', '?')}")
+            body[i] = (*body[i], shown, DASH if q is None else "1 min")
+        body[-1] = (*body[-1], f"**{fmt_duration(quick_total)}**", "5 min (make test)")
+        header = (*header, "Quick-mode wall time", "Quick-mode budget")
+    return lines + markdown_table(header, body)
 
 
 def explorers_section(explorers) -> list[str]:
@@ -587,7 +693,8 @@ def longer_section(longer) -> list[str]:
 
 def other_section(rows) -> list[str]:
     others = [r for r in rows if not is_model(r) and not is_pca(r) and not is_recipe(r)
-              and number(r.get("neg_elbo_nats")) is None and number(r.get("gap_to_pca_percent")) is None]
+              and number(r.get("neg_elbo_nats")) is None and not is_diverged(r.get("neg_elbo_nats"))
+              and number(r.get("gap_to_pca_percent")) is None]
     if not others:
         return []
     lines = ["", "## Other measurements the notebooks recorded", ""]
@@ -599,11 +706,13 @@ def other_section(rows) -> list[str]:
     return lines + markdown_table(("NB", "Measured", "Values"), body)
 
 
-def build(rows, runs, pca, meta, explorers=None, longer=None) -> str:
-    """The whole RESULTS.md text."""
+def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None) -> str:
+    """The whole RESULTS.md text. ``quick``: ``{"rows", "runs"}`` of a quick-mode pass, if one ran."""
     pca = {int(k): v for k, v in (pca or {}).items()}
-    parts = (header_lines(meta) + targets_section(rows, runs, pca, meta) + models_section(rows, pca)
+    quick_runs = (quick or {}).get("runs")
+    parts = (header_lines(meta) + targets_section(rows, runs, pca, meta, quick)
+             + claims_section(rows, runs, meta, quick) + models_section(rows, pca)
              + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows) + vae_section(rows)
-             + runs_section(runs, meta) + explorers_section(explorers) + longer_section(longer)
+             + runs_section(runs, meta, quick_runs) + explorers_section(explorers) + longer_section(longer)
              + pca_section(rows, pca) + other_section(rows))
     return "\n".join(parts) + "\n"

@@ -18,15 +18,30 @@ import os
 from pathlib import Path
 
 ENV_VAR = "AE_RESULTS_DIR"
+# What a NaN or infinite number is recorded as: a model whose loss blew up has *diverged*;
+# it is not "not recorded". Tables show it as such and every claim that needs it fails.
+DIVERGED = "diverged"
 _rows: list[dict] = []
 
 
+def is_diverged(value) -> bool:
+    """True for a value recorded as diverged (or a NaN / infinite number not yet recorded)."""
+    if isinstance(value, str):
+        return value == DIVERGED
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _plain(value):
-    """JSON-friendly: NumPy scalars to Python numbers, non-finite floats to None."""
+    """JSON-friendly: NumPy scalars to Python numbers, NaN and infinities to ``DIVERGED``."""
     if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
-        return None
+        return DIVERGED
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -40,7 +55,8 @@ def record(notebook: str, name: str, **values) -> dict:
     """Record one result row, e.g. ``record("04", "conv AE, 30-d code", test_error=2.9, params=...)``.
 
     ``notebook`` is the notebook's two-digit number; ``name`` says what was measured.
-    Values must be numbers, strings, booleans, None or lists/dicts of them.
+    Values must be numbers, strings, booleans, None or lists/dicts of them. A NaN or infinite
+    number is recorded as the string ``"diverged"`` (:data:`DIVERGED`).
     """
     if not (isinstance(notebook, str) and len(notebook) == 2 and notebook.isdigit()):
         raise ValueError(f"notebook must be a two-digit string such as '04', got {notebook!r}")

@@ -306,3 +306,69 @@ def test_table_only_rebuilds_a_saved_run(tmp_path):
     text = output.read_text()
     assert "| 04 | conv AE | 30 |" in text and "| 0.21 |" in text  # 2.9 / 13.87
     assert "**MET**" in text
+
+
+# --- diverged values and each lesson's claims ------------------------------------------------
+
+
+def rows_01(nonlinear_k2=34.72):
+    pca = {2: 43.64, 4: 37.56, 8: 29.35, 16: 21.06, 32: 13.19, 64: 7.09}
+    ae = {2: nonlinear_k2, 4: 25.06, 8: 16.38, 16: 10.07, 32: 5.93, 64: 4.05}
+    rows = [{"notebook": "01", "name": f"PCA, k={k}", "code_size": k, "test_error": e} for k, e in pca.items()]
+    rows.append({"notebook": "01", "name": "linear AE, k=32", "code_size": 32, "test_error": 13.2,
+                 "gap_to_pca_percent": 0.1})
+    return rows + [{"notebook": "01", "name": f"non-linear AE, k={k}", "code_size": k, "test_error": e}
+                   for k, e in ae.items()]
+
+
+RUN_01 = [{"notebook": "01_pca_vs_autoencoders", "status": "ok", "wall_seconds": 87.0}]
+
+
+def test_a_diverged_result_shows_as_diverged_not_as_a_dash():
+    rows = [{"notebook": "03", "name": "deep AE, 30-d code", "code_size": 30, "params": 10, "test_error": "diverged"},
+            {"notebook": "06", "name": "VAE 2-d", "latent_dim": 2, "neg_elbo_nats": "diverged", "test_error": 40.0}]
+    text = table.build(rows, [], {30: 13.87}, FULL)
+    models = text.split("## Every model")[1].split("\n## ")[0]
+    assert "| 03 | deep AE, 30-d code | 30 | 10 | — | — | diverged | 13.87 | diverged |" in models
+    vae = text.split("## Variational autoencoder")[1].split("\n## ")[0]
+    assert "| 06 | VAE 2-d | 2 | diverged |" in vae
+    assert table.fmt(float("nan")) == "diverged" and table.fmt(None) == table.DASH
+
+
+def test_claims_section_lists_quick_and_full_measurements_and_the_quick_times():
+    quick = {"rows": rows_01(nonlinear_k2=45.0),  # quick run: the AE loses to PCA at k = 2
+             "runs": [{"notebook": "01_pca_vs_autoencoders", "status": "ok", "wall_seconds": 41.0}]}
+    text = table.build(rows_01(), RUN_01, {}, FULL, quick=quick)
+    section = text.split("## Each lesson's claims")[1].split("\n## ")[0]
+    line = next(ln for ln in section.splitlines() if "below PCA at every code size" in ln)
+    assert "| 1.031 (largest error ratio AE / PCA) | < 0.95 (largest error ratio AE / PCA) | **NO** |" in line
+    assert "| 0.7956 (largest error ratio AE / PCA) | < 0.9 (largest error ratio AE / PCA) | yes |" in line
+    assert "| 02 | Adadelta" in section and "| not run |" in section  # declared, not run by this benchmark
+    targets = text.split("## Targets")[1].split("\n## ")[0]
+    assert "claims hold (full-mode thresholds" in targets and "| 2 of 2 hold | **MET** |" in targets
+    assert "claims hold (quick-mode thresholds" in targets and "| 1 of 2 hold | **MISSED** |" in targets
+    runs = text.split("## Run time")[1].split("\n## ")[0]
+    assert "Quick-mode wall time" in runs and "| 87.0 s |" in runs and "| 41.0 s | 1 min |" in runs
+
+
+def test_the_benchmark_fails_loudly_on_a_claim_that_does_not_hold():
+    assert bench_run.failing_claims(rows_01(), RUN_01, quick=False) == []
+    broken = bench_run.failing_claims(rows_01(nonlinear_k2=50.0), RUN_01, quick=False)
+    assert len(broken) == 1 and "Notebook 01" in broken[0] and "below PCA at every code size" in broken[0]
+    assert "non-linear AE, k=2 test_error = 50" in broken[0] and "full mode" in broken[0]
+    missing = bench_run.failing_claims([], RUN_01, quick=True)
+    assert "no result called" in missing[0]
+
+
+def test_table_only_reads_the_quick_pass(tmp_path):
+    for folder, rows in (("results", rows_01()), ("results-quick", rows_01(nonlinear_k2=40.0))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "01.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    saved = {"meta": FULL, "runs": RUN_01, "pca": {}, "explorers": None, "longer": None,
+             "quick_pass": {"runs": [{"notebook": "01_pca_vs_autoencoders", "status": "ok", "wall_seconds": 30.0}]}}
+    (tmp_path / "run.json").write_text(json.dumps(saved))
+    output = tmp_path / "RESULTS.md"
+    bench_run.main(["--table-only", str(tmp_path), "--output", str(output)])
+    text = output.read_text()
+    assert "| 0.9166 (largest error ratio AE / PCA) |" in text  # 40.0 / 43.64, from results-quick
+    assert "| 30.0 s | 1 min |" in text

@@ -73,3 +73,34 @@ def test_epoch_scale(monkeypatch):
     monkeypatch.setenv(config.ENV_VAR, "0")
     with pytest.raises(ValueError, match="positive number"):
         config.settings()
+
+
+def test_each_model_states_its_own_quick_budget(monkeypatch):
+    x, y = np.arange(10_000), np.arange(10_000) * 10
+    monkeypatch.setenv(config.ENV_VAR, "1")
+    run = config.settings(verbose=False)
+    xs, ys = run.train_subset(x, y, quick=6_000)
+    assert len(xs) == 6_000 and np.array_equal(ys, xs * 10)
+    assert len(run.test_subset(x, quick=300)) == 300
+    assert len(run.train_subset(x[:4_000], quick=8_000)) == 4_000  # more than the data: all of it
+    assert not np.array_equal(run.train_subset(x, quick=100), run.train_subset(x, quick=100, seed=5))
+    monkeypatch.setenv(config.ENV_VAR, "0")
+    full = config.settings(verbose=False)
+    assert len(full.train_subset(x, quick=6_000)) == 10_000 and len(full.test_subset(x, quick=300)) == 10_000
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "100"])
+def test_quick_budget_rejects_bad_values(bad):
+    for quick in (True, False):  # a wrong budget is refused in both modes, not only when it is used
+        run = config.RunSettings(quick=quick, train_size=None, test_size=None)
+        with pytest.raises(ValueError, match="positive whole number of rows"):
+            run.train_subset(np.arange(10), quick=bad)
+        with pytest.raises(ValueError, match="test_subset"):
+            run.test_subset(np.arange(10), quick=bad)
+
+
+def test_quick_notice_says_what_quick_mode_keeps_and_costs(monkeypatch):
+    monkeypatch.setenv(config.ENV_VAR, "1")
+    text = config.settings(verbose=False).describe()
+    assert "each model trains on its own subset" in text and "fewer epochs" in text
+    assert "same unit" in text and "higher" in text and "claims" in text

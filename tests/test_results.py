@@ -42,7 +42,16 @@ def test_rows_go_to_results_dir(tmp_path, monkeypatch):
     assert json.loads(lines[0])["epoch_errors"] == [5.0, 3.0, 2.8]
     read = {r["name"]: r for r in results.read_dir(tmp_path / "out")}
     assert read["conv"]["test_error"] == 2.7  # the last one wins
-    assert read["vae"]["neg_elbo_nats"] is None
+    assert read["vae"]["neg_elbo_nats"] == "diverged"  # a NaN is a diverged run, not a missing number
+
+
+def test_nan_and_infinity_are_recorded_as_diverged():
+    results.record("03", "deep AE", test_error=np.float32("nan"), epoch_errors=[9.0, float("inf")], params=10)
+    row = results.rows("03")[0]
+    assert row["test_error"] == "diverged" and row["epoch_errors"] == [9.0, "diverged"]
+    assert results.is_diverged(row["test_error"]) and results.is_diverged(float("-inf"))
+    assert not results.is_diverged(3.0) and not results.is_diverged(None) and not results.is_diverged("3")
+    assert "| deep AE | diverged | 10 |" in results.table("03")
 
 
 @pytest.mark.parametrize("notebook", ["4", "004", "ab", 4])
