@@ -51,12 +51,13 @@ def _plain(value):
     raise TypeError(f"cannot record a value of type {type(value).__name__}: {value!r}")
 
 
-def record(notebook: str, name: str, **values) -> dict:
+def record(notebook: str, name: str, **values) -> None:
     """Record one result row, e.g. ``record("04", "conv AE, 30-d code", test_error=2.9, params=...)``.
 
     ``notebook`` is the notebook's two-digit number; ``name`` says what was measured.
     Values must be numbers, strings, booleans, None or lists/dicts of them. A NaN or infinite
-    number is recorded as the string ``"diverged"`` (:data:`DIVERGED`).
+    number is recorded as the string ``"diverged"`` (:data:`DIVERGED`). Returns None, so
+    a cell ending with a record shows nothing; :func:`rows` gives the recorded rows.
     """
     if not (isinstance(notebook, str) and len(notebook) == 2 and notebook.isdigit()):
         raise ValueError(f"notebook must be a two-digit string such as '04', got {notebook!r}")
@@ -71,7 +72,6 @@ def record(notebook: str, name: str, **values) -> dict:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / f"{notebook}.jsonl", "a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")
-    return row
 
 
 def rows(notebook: str | None = None) -> list[dict]:

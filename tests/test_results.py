@@ -17,7 +17,8 @@ def clean(monkeypatch):
 
 
 def test_record_and_table():
-    results.record("02", "dense AE", test_error=np.float32(10.5), params=np.int64(50_992))
+    # None: a notebook cell ending with a record must not echo the row
+    assert results.record("02", "dense AE", test_error=np.float32(10.5), params=np.int64(50_992)) is None
     results.record("02", "sparse AE", test_error=12.25, code_size=32)
     assert [r["name"] for r in results.rows("02")] == ["dense AE", "sparse AE"]
     assert results.rows("03") == []
