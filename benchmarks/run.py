@@ -80,6 +80,30 @@ def machine() -> dict:
     return info
 
 
+def environment_size(prefix: str | None = None) -> dict:
+    """The installed environment (``sys.prefix``, i.e. .venv) and its size on disk, counted as ``du`` does.
+
+    Allocated blocks of every file, each hard-linked file once, symbolic links not followed.
+    """
+    prefix = Path(prefix or sys.prefix)
+    total, seen = 0, set()
+    for folder, _, files in os.walk(prefix):
+        for name in [".", *files]:  # the folder itself too, as du counts it
+            try:
+                info = os.lstat(os.path.join(folder, name))
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            total += info.st_blocks * 512 if hasattr(info, "st_blocks") else info.st_size
+    try:
+        name = str(prefix.relative_to(ROOT))
+    except ValueError:
+        name = prefix.name
+    return {"name": name, "bytes": total}
+
+
 def versions() -> dict:
     found = {"Python": platform.python_version()}
     for name in VERSIONED:
@@ -287,7 +311,7 @@ def main(argv=None) -> int:
     meta = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "arguments": " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)),
-        "machine": machine(), "versions": versions(),
+        "machine": machine(), "versions": versions(), "environment": environment_size(),
         "data_source": notice, "full_data": full_data, "quick": args.quick,
         "notebooks_expected": len(find_notebooks()),  # the whole course, whatever this run selected
         "load_average": {"start": load_start, "end": load_end},

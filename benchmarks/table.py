@@ -401,6 +401,7 @@ def header_lines(meta) -> list[str]:
         f"- **Machine:** {machine.get('cores', DASH)} CPU cores, {machine.get('cpu_model', DASH)}, "
         f"{fmt(machine.get('memory_gb'), 1)} GB memory, no GPU used",
         "- **Versions:** " + ", ".join(f"{k} {v}" for k, v in versions.items()),
+        *environment_lines(meta),
         f"- **Data:** {meta.get('data_source', DASH)}",
         f"- **Mode:** {mode}; notebooks executed top to bottom, one at a time, each in a fresh kernel",
     ]
@@ -439,6 +440,15 @@ def target_claims(outcomes, quick_mode: bool, checkable: str | None = None) -> d
         return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
     margin = "; ".join(f"{o.claim.notebook}: {o.claim.says} ({o.status}, {o.measured_text()})" for o in failed)
     return {"target": target, "measured": measured, "status": verdict(not failed), "margin": margin or DASH}
+
+
+def environment_lines(meta) -> list[str]:
+    """The installed environment's size on disk (what a learner's `make install` costs), if measured."""
+    env = meta.get("environment")
+    if not env or number(env.get("bytes")) is None:
+        return []
+    return [f"- **Environment:** `{env.get('name', '?')}`, {fmt_bytes(env['bytes'])} on disk (every installed "
+            "package, counted as `du` does)"]
 
 
 def targets_section(rows, runs, pca, meta, quick=None) -> list[str]:
