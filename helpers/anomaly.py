@@ -13,7 +13,7 @@ input when its error is above a threshold. Where to put the threshold is a trade
   examples on either side of the threshold (caught anomalies, false alarms, missed
   anomalies). Moving it costs no model call: the errors are computed beforehand.
 
-The explorer is a :class:`helpers.explore.Explorer`, so it behaves like the course's
+The explorer is a :class:`helpers.panels.Explorer`, so it behaves like the course's
 other explorers: ``ex.controls["threshold"]``, ``ex.set(threshold=20.0)``, ``ex.shown``,
 ``ex.captions``, and a static PNG when the notebook is viewed without a kernel.
 
@@ -26,8 +26,9 @@ import math
 
 import numpy as np
 
-from .explore import Explorer, _as_digits
+from .imaging import as_digits
 from .metrics import UNIT
+from .panels import Explorer, OverlayCanvas
 
 _BLANK = np.zeros((1, 28, 28), dtype=np.float32)  # white square for an empty row
 
@@ -61,11 +62,11 @@ def flag_counts(errors, is_anomaly, threshold: float) -> dict:
     if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.integer | np.floating) \
             or not math.isfinite(threshold):
         raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    from sklearn.metrics import confusion_matrix, precision_score, recall_score
+
     flagged = errors > threshold
-    tp = int(np.sum(flagged & labels))
-    fp = int(np.sum(flagged & ~labels))
-    fn = int(np.sum(~flagged & labels))
-    n_anomalies, n_normal = int(labels.sum()), int((~labels).sum())
+    tn, fp, fn, tp = (int(v) for v in confusion_matrix(labels, flagged, labels=[False, True]).ravel())
+    n_anomalies, n_normal = tp + fn, tn + fp
     nan = float("nan")
     return {
         "threshold": float(threshold),
@@ -75,8 +76,8 @@ def flag_counts(errors, is_anomaly, threshold: float) -> dict:
         "false_negatives": fn,
         "anomalies": n_anomalies,
         "normal": n_normal,
-        "precision": tp / (tp + fp) if tp + fp else nan,
-        "recall": tp / n_anomalies if n_anomalies else nan,
+        "precision": float(precision_score(labels, flagged, zero_division=nan)),
+        "recall": float(recall_score(labels, flagged, zero_division=nan)),
         "false_alarm_rate": fp / n_normal if n_normal else nan,
     }
 
@@ -85,43 +86,20 @@ def _pct(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{100 * value:.1f}%"
 
 
-class _HistogramCanvas:
-    """The two error histograms drawn once (Matplotlib to an RGB array); the threshold line painted per update."""
+def _histogram_drawing(errors, labels, lo, hi, bins, names):
+    """Draws the two error histograms (normal, anomalous) on [lo, hi]; larger errors land in the last bin."""
 
-    def __init__(self, errors, labels, lo, hi, bins, names, size=(5.6, 3.0), dpi=72):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=size, dpi=dpi)
-        canvas = FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
+    def draw(fig, ax):
         edges = np.linspace(lo, hi, bins + 1)
-        clipped = np.clip(errors, lo, hi)  # inputs beyond the range land in the end bins
+        clipped = np.clip(errors, lo, hi)
         ax.hist(clipped[~labels], bins=edges, alpha=0.6, color="tab:blue", label=names[0], density=True)
         ax.hist(clipped[labels], bins=edges, alpha=0.6, color="tab:red", label=names[1], density=True)
         ax.set_xlim(lo, hi)
         ax.set_xlabel(f"reconstruction error ({UNIT})")
         ax.set_ylabel("density")
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        canvas.draw()
-        self.background = np.asarray(canvas.buffer_rgba())[..., :3].copy()
-        height = self.background.shape[0]
-        (x0, _), (x1, _) = ax.transData.transform([(lo, 0), (hi, 0)])
-        self._x = (lo, hi, x0, x1)
-        bbox = ax.get_window_extent()
-        self._rows = (int(round(height - bbox.y1)), int(round(height - bbox.y0)))
 
-    def column(self, threshold: float) -> int:
-        lo, hi, x0, x1 = self._x
-        return int(round(x0 + (np.clip(threshold, lo, hi) - lo) / (hi - lo) * (x1 - x0)))
-
-    def with_line(self, threshold: float) -> np.ndarray:
-        picture = self.background.copy()
-        col = self.column(threshold)
-        top, bottom = self._rows
-        picture[top:bottom, max(col - 1, 0):col + 1] = (0, 0, 0)
-        return picture
+    return draw
 
 
 def threshold_explorer(errors, is_anomaly, images, threshold: float | None = None, n_show: int = 8,
@@ -157,7 +135,7 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
     errors, labels = _scores_and_labels(errors, is_anomaly)
     if labels.all() or not labels.any():
         raise ValueError("is_anomaly must mark some inputs as anomalies and some as normal")
-    digits = _as_digits(images, "images")
+    digits = as_digits(images, "images")
     if len(digits) != len(errors):
         raise ValueError(f"got {len(errors)} errors but {len(digits)} images; they must be the same inputs")
     if isinstance(n_show, bool) or not isinstance(n_show, int | np.integer) or n_show < 1:
@@ -175,7 +153,8 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
     threshold = float(threshold)
     if not lo <= threshold <= hi:
         raise ValueError(f"threshold={threshold} is out of range: the slider goes from {lo} to {hi:.4g}")
-    histogram = _HistogramCanvas(errors, labels, lo, hi, int(bins), tuple(names))
+    histogram = OverlayCanvas(_histogram_drawing(errors, labels, lo, hi, int(bins), tuple(names)),
+                              size=(5.6, 3.0))
     order = np.argsort(errors, kind="stable")
     sorted_errors = errors[order]
 
@@ -197,11 +176,12 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
     def compute():
         t = float(ex.controls["threshold"].value)
         c = flag_counts(errors, labels, t)
+        picture, png = histogram.with_vline(t)
         caption = (f"threshold {t:.2f}: flagged {c['flagged']:,} of {len(errors):,}<br>"
                    f"precision {_pct(c['precision'])} &nbsp; recall {_pct(c['recall'])} &nbsp; "
                    f"false alarms {_pct(c['false_alarm_rate'])} of normal")
         return {
-            "histogram": (histogram.with_line(t), caption),
+            "histogram": (picture, caption, png),
             "caught": row(nearest(anomaly_sorted, True, t), "no anomaly is flagged",
                           f"{c['true_positives']:,} of {c['anomalies']:,} anomalies flagged"),
             "false_alarms": row(nearest(~anomaly_sorted, True, t), "no false alarm",
@@ -215,17 +195,15 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
                    ("caught", "caught: anomalies just above the threshold"),
                    ("false_alarms", "false alarms: normal inputs just above the threshold"),
                    ("missed", "missed: anomalies just below the threshold")],
-                  compute, "Inputs with an error above the threshold are flagged as anomalies.")
-    ex._panel_box.layout.flex_flow = "column"
-    ex._stacked = True
-    ex._histogram = histogram
-    ex._add_controls({
+                  compute, "Inputs with an error above the threshold are flagged as anomalies.", stacked=True)
+    ex.canvas = histogram
+    ex.add_controls({
         "threshold": widgets.FloatSlider(value=threshold, min=lo, max=hi, step=(hi - lo) / 500,
                                          description="threshold", continuous_update=True,
                                          readout_format=".2f", layout=widgets.Layout(width="420px"),
                                          style={"description_width": "70px"}),
     })
-    ex._refresh()
+    ex.refresh()
     return ex
 
 

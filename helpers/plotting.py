@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from .imaging import tile
 from .metrics import UNIT, per_image_squared_error
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, as digits are usually drawn
@@ -187,10 +188,7 @@ def manifold(decode, n: int = 15, z1=None, z2=None, quantiles: bool = True, titl
     # rows run from high z2 (top) to low z2 (bottom), like a scatter plot's y axis
     codes = np.array([[a, b] for b in z2[::-1] for a in z1], dtype=np.float32)
     images = _as_images(np.asarray(decode(codes)), "decoded images")
-    canvas = np.ones((28 * len(z2), 28 * len(z1)), dtype=np.float32)
-    for k, image in enumerate(images):
-        i, j = divmod(k, len(z1))
-        canvas[i * 28:(i + 1) * 28, j * 28:(j + 1) * 28] = image
+    canvas = tile(images, ncols=len(z1))
     fig, ax = plt.subplots(figsize=(6, 6))
     ax.imshow(canvas, cmap=DIGIT_CMAP, vmin=0, vmax=1,
               extent=(-0.5, len(z1) - 0.5, -0.5, len(z2) - 0.5))

@@ -80,14 +80,14 @@ def test_explorer_shows_the_counts_for_the_threshold_set_in_code(images):
     assert _which(ex.shown["caught"]) == [4, 5]  # errors 5 and 6, nearest the threshold first
     assert _which(ex.shown["false_alarms"]) == [3]  # error 4
     assert _which(ex.shown["missed"]) == [2]  # error 3
-    png_before = ex._images["histogram"].value
+    png_before = ex.png("histogram")
 
     ex.set(threshold=2.5)
     assert ex.controls["threshold"].value == pytest.approx(2.5)
     assert "precision 75.0%" in ex.captions["histogram"] and "recall 100.0%" in ex.captions["histogram"]
     assert _which(ex.shown["caught"]) == [2, 4, 5]
     assert "no anomaly is missed" in ex.captions["missed"]
-    assert ex._images["histogram"].value != png_before  # the line moved
+    assert ex.png("histogram") != png_before  # the line moved
 
     ex.set(threshold=6.5)
     assert "precision n/a" in ex.captions["histogram"] and "recall 0.0%" in ex.captions["histogram"]
@@ -97,15 +97,15 @@ def test_explorer_shows_the_counts_for_the_threshold_set_in_code(images):
 
 def test_threshold_line_is_drawn_where_the_threshold_is(images):
     ex = anomaly.threshold_explorer(ERRORS, IS_ANOMALY, images, threshold=1.0, max_error=7.0)
-    left = ex._histogram.column(1.0)
+    left = ex.canvas.column(1.0)
     ex.set(threshold=6.0)
-    right = ex._histogram.column(6.0)
+    right = ex.canvas.column(6.0)
     assert right > left
     picture = ex.shown["histogram"]
-    middle = (ex._histogram._rows[0] + ex._histogram._rows[1]) // 2
+    middle = (ex.canvas.plot_rows[0] + ex.canvas.plot_rows[1]) // 2
     assert tuple(picture[middle, right]) == (0, 0, 0)
     # the step from 1 to 6 is five sixths of the axis from 0 to 7... proportional placement
-    zero, seven = ex._histogram.column(0.0), ex._histogram.column(7.0)
+    zero, seven = ex.canvas.column(0.0), ex.canvas.column(7.0)
     assert (right - left) == pytest.approx(5 / 7 * (seven - zero), abs=2)
 
 

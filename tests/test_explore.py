@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import data, explore, setup
+from helpers import data, explore, imaging, inference, setup
 
 keras = setup.import_keras(verbose=False)
 
@@ -54,7 +54,7 @@ def _decode(decoder, z):
 
 
 def _png(ex, panel):
-    return ex._images[panel].value
+    return ex.png(panel)
 
 
 # --- latent_sliders ----------------------------------------------------------------------
@@ -80,14 +80,15 @@ def test_latent_sliders_show_the_decoders_output_for_the_slider_values(decoder2,
     shown = np.asarray(Image.open(io.BytesIO(_png(ex, "decoded"))))
     assert shown.shape == (28 * explore.SCALE, 28 * explore.SCALE)
     np.testing.assert_array_equal(shown[::explore.SCALE, ::explore.SCALE],
-                                  explore._gray_u8(ex.shown["decoded"]))
+                                  imaging.gray_u8(ex.shown["decoded"]))
 
 
 def test_latent_sliders_digit_box_moves_every_slider_to_that_digits_code(decoder2, codes2, digits):
     images, labels = digits
     ex = explore.latent_sliders(decoder2, codes2, images, labels)
     updates = []
-    ex._images["decoded"].observe(lambda change: updates.append(1), names="value")
+    refresh = ex.refresh
+    ex.refresh = lambda: (updates.append(1), refresh())  # count the updates
     ex.set(digit=7)
     assert len(updates) == 1  # several sliders moved, one redraw
     np.testing.assert_allclose([ex.controls["z1"].value, ex.controls["z2"].value], codes2[7], atol=1e-6)
@@ -171,11 +172,11 @@ def test_latent_2d_moves_the_marker_and_decodes_there(decoder2, codes2, digits):
     np.testing.assert_allclose(ex.shown["decoded"], _decode(decoder2, [z1, z2]), atol=1e-5)
     assert _png(ex, "scatter") != png_before
     # the marker's red centre sits at the pixel of (z1, z2); the old spot is back to the background
-    row, col = ex._scatter.pixel(z1, z2)
+    row, col = ex.canvas.pixel(z1, z2)
     assert tuple(ex.shown["scatter"][row, col]) == (220, 0, 0)
-    old_row, old_col = ex._scatter.pixel(*codes2[5])
+    old_row, old_col = ex.canvas.pixel(*codes2[5])
     np.testing.assert_array_equal(ex.shown["scatter"][old_row, old_col],
-                                  ex._scatter.background[old_row, old_col])
+                                  ex.canvas.background[old_row, old_col])
 
 
 def test_latent_2d_refuses_bad_arguments(decoder2, codes2, digits):
@@ -282,12 +283,22 @@ def test_noise_refuses_bad_arguments(denoiser, digits):
         ex.set(kind="blur")
 
 
-def test_median_filter_and_psnr():
-    scipy_ndimage = pytest.importorskip("scipy.ndimage")
+def test_median_filter_is_the_3x3_median_within_each_image_with_mirrored_edges():
     x = np.random.default_rng(7).random((3, 28, 28)).astype(np.float32)
-    expected = scipy_ndimage.median_filter(x, size=(1, 3, 3), mode="mirror")
-    np.testing.assert_allclose(explore.median_filter(x), expected)
+    filtered = explore.median_filter(x)
+    # an inner pixel: the median of its 3 x 3 neighbourhood in its own image
+    assert filtered[1, 10, 12] == pytest.approx(np.median(x[1, 9:12, 11:14]))
+    # a corner, mirrored (the edge pixel itself is not repeated): rows/cols (1, 0, 1)
+    corner = x[2][np.ix_([1, 0, 1], [1, 0, 1])]
+    assert filtered[2, 0, 0] == pytest.approx(np.median(corner))
+    # every layout the notebooks use gives the same result, in the layout it was given
+    np.testing.assert_array_equal(explore.median_filter(x[..., None])[..., 0], filtered)
+    np.testing.assert_array_equal(explore.median_filter(x.reshape(3, 784)).reshape(3, 28, 28), filtered)
+
+
+def test_psnr_is_tensorflows():
     assert explore.psnr(np.zeros(784), np.full(784, 0.1)) == pytest.approx(20.0)
+    assert explore.psnr(np.zeros((28, 28)), np.zeros((28, 28))) == float("inf")
 
 
 # --- code_size ---------------------------------------------------------------------------
@@ -338,3 +349,48 @@ def test_display_bundle_has_the_widget_a_static_png_and_helpful_text(decoder2, c
     assert picture.format == "PNG" and picture.size[0] > 200
     assert "interactive(" not in bundle["text/plain"]
     assert "z1" in bundle["text/plain"] and "JupyterLab" in bundle["text/plain"]
+
+
+# --- the latency promise: models called directly, compiled once, never through predict -----
+
+
+class _CountingLayer(keras.layers.Layer):
+    """Identity layer counting how often its Python code runs: once per trace when compiled,
+    on every call when run eagerly."""
+
+    runs = 0
+
+    def call(self, x):
+        type(self).runs += 1
+        return x
+
+
+def _counting_decoder(d):
+    keras.utils.set_random_seed(7)
+    model = keras.Sequential([keras.Input((d,)), _CountingLayer(), keras.layers.Dense(784, activation="sigmoid")])
+    _CountingLayer.runs = 0  # building the model ran it once, symbolically
+
+    def no_predict(*args, **kwargs):
+        raise AssertionError("an explorer called model.predict; call the model directly (compiled)")
+
+    model.predict = no_predict
+    model.predict_on_batch = no_predict
+    return model
+
+
+def test_explorers_never_call_predict_and_reuse_one_compiled_function(codes2, digits):
+    images, labels = digits
+    decoder = _counting_decoder(2)
+    sliders = explore.latent_sliders(decoder, codes2, images, labels)
+    for z1 in np.linspace(sliders.controls["z1"].min, sliders.controls["z1"].max, 6):
+        sliders.set(z1=float(z1))
+    sliders.set(digit=5)
+    scatter = explore.latent_2d(decoder, codes2, labels)  # a second explorer of the same model
+    for z2 in (-0.5, 0.0, 0.5):
+        scatter.set(z2=z2)
+    np.testing.assert_allclose(scatter.shown["decoded"], _decode(decoder, [scatter.controls["z1"].value, 0.5]),
+                               atol=1e-5)
+    # _decode above ran the model eagerly once; every explorer update reused one trace
+    assert _CountingLayer.runs == 2, f"the model's Python code ran {_CountingLayer.runs} times"
+    call = inference.compiled_call(decoder, "decoder")
+    assert call.compiled.experimental_get_tracing_count() == 1

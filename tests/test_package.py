@@ -3,6 +3,9 @@
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+import pytest
 
 
 def run_python(code: str) -> str:
@@ -45,3 +48,30 @@ def test_import_keras_is_quiet_and_reports_versions():
     assert result.stdout.startswith(f"Autoencoders course v{__version__} · Keras 3."), result.stdout
     assert "TensorFlow 2." in result.stdout
     assert result.stderr.strip() == "stderr still works"
+
+
+HELPERS = sorted((Path(__file__).resolve().parents[1] / "helpers").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", HELPERS, ids=[p.name for p in HELPERS])
+def test_helpers_modules_are_small_and_use_only_each_others_public_names(path):
+    import ast
+
+    source = path.read_text(encoding="utf-8")
+    assert source.count("\n") <= 600, f"{path.name} has {source.count(chr(10))} lines: split it by job"
+    tree = ast.parse(source)
+    siblings = {p.stem for p in HELPERS}
+    aliases = {}  # local name -> sibling module, for `from . import data as _data`
+    crossing = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module is None:
+                aliases.update({a.asname or a.name: a.name for a in node.names})
+            else:
+                crossing += [f"from .{node.module} import {a.name}" for a in node.names
+                             if a.name.startswith("_")]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and aliases.get(node.value.id) in siblings and node.attr.startswith("_"):
+            crossing.append(f"{node.value.id}.{node.attr}")
+    assert not crossing, f"{path.name} uses private names of other helpers modules: {crossing}"

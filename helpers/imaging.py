@@ -1,0 +1,133 @@
+"""Digits as pictures: checking their layout, tiling them, PNG bytes, and two image scores.
+
+* :func:`as_digits` / :func:`to_digit` - a batch (n, 784) / (n, 28, 28) / (n, 28, 28, 1),
+  or one model output, as 28 x 28 images, with an error that says which shapes work;
+* :func:`tile` - digits side by side (a row or a grid) as one picture (the explorers' rows,
+  ``plotting.manifold``'s grid);
+* :func:`png_bytes` - a digit, a row of digits or an RGB picture as PNG bytes for
+  ``ipywidgets.Image`` (the explorers' panels), made with Pillow;
+* :func:`median_filter` - the course's median-filter baseline, ``scipy.ndimage.median_filter``
+  within each image (notebook 05's baseline, the noise explorer's and the benchmark's);
+* :func:`psnr` - peak signal-to-noise ratio of one image, ``tf.image.psnr`` as in notebook 05.
+
+Used by :mod:`helpers.explore`, :mod:`helpers.anomaly`, :mod:`helpers.panels` and
+:mod:`helpers.plotting`; notebook 05 uses :func:`median_filter` (as ``explore.median_filter``).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+DIGIT_SIDE = 28
+SCALE = 5  # a 28 x 28 digit is shown at 140 x 140 screen pixels
+STRIP_SCALE = 3  # digits in a row of several are shown at 84 x 84
+
+
+def as_digits(x, name: str) -> np.ndarray:
+    """Images (n, 784) / (n, 28, 28) / (n, 28, 28, 1) as (n, 28, 28) float32, for display."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim >= 2 and x[0].size == DIGIT_SIDE * DIGIT_SIDE:
+        return x.reshape(len(x), DIGIT_SIDE, DIGIT_SIDE)
+    raise ValueError(
+        f"{name} must be a batch of 28 x 28 images, shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); "
+        f"got shape {x.shape}"
+    )
+
+
+def to_digit(out, what: str) -> np.ndarray:
+    """One model output (1, 784) / (1, 28, 28) / (1, 28, 28, 1) as a (28, 28) float image."""
+    out = np.asarray(out, dtype=np.float32)
+    if out.size != DIGIT_SIDE * DIGIT_SIDE:
+        raise ValueError(
+            f"{what} returned an output of shape {out.shape}; expected one 28 x 28 image "
+            "(shape (1, 784), (1, 28, 28) or (1, 28, 28, 1))"
+        )
+    return out.reshape(DIGIT_SIDE, DIGIT_SIDE)
+
+
+def tile(images: np.ndarray, ncols: int | None = None, gap: int = 0, fill: float = 0.0) -> np.ndarray:
+    """(m, h, w) images on one canvas, ``ncols`` per row (default all in one row), ``gap`` pixels apart.
+
+    Empty cells and gaps hold ``fill`` (0 is white on the course's ink-dark-on-white digits).
+    """
+    images = np.asarray(images, dtype=np.float32)
+    m, h, w = images.shape
+    ncols = m if ncols is None else max(1, min(int(ncols), m))
+    nrows = -(-m // ncols)
+    canvas = np.full((nrows * h + (nrows - 1) * gap, ncols * w + (ncols - 1) * gap), fill, np.float32)
+    for k, image in enumerate(images):
+        i, j = divmod(k, ncols)
+        canvas[i * (h + gap):i * (h + gap) + h, j * (w + gap):j * (w + gap) + w] = image
+    return canvas
+
+
+def gray_u8(image: np.ndarray) -> np.ndarray:
+    """Float image in [0, 1] to uint8, ink dark on white (like ``plotting.DIGIT_CMAP``)."""
+    return (255.0 - 255.0 * np.clip(image, 0.0, 1.0)).astype(np.uint8)
+
+
+def display_pixels(array: np.ndarray) -> np.ndarray:
+    """What a panel's array looks like on screen: uint8 grey (h, w) or RGB (h, w, 3), before scaling."""
+    array = np.asarray(array)
+    if array.ndim == 3 and array.shape[-1] == 3:
+        return array.astype(np.uint8)  # an RGB picture (the 2-D scatter), already at screen size
+    if array.ndim == 3:
+        array = tile(array, gap=2)
+    return gray_u8(array)
+
+
+def display_scale(array) -> int:
+    """How many screen pixels a panel's pixel takes: 5 for a digit, 3 in a row, 1 for an RGB picture."""
+    array = np.asarray(array)
+    if array.ndim == 3 and array.shape[-1] == 3:
+        return 1
+    return STRIP_SCALE if array.ndim == 3 else SCALE
+
+
+def png_bytes(array: np.ndarray, scale: int | None = None) -> bytes:
+    """PNG of a digit (28, 28), a row of digits (m, 28, 28) or an RGB picture (h, w, 3).
+
+    Digits are enlarged (``scale`` times, default 5 for one digit and 3 for a row) with
+    nearest-neighbour sampling, so pixels stay crisp; RGB pictures are sent as they are.
+    """
+    from PIL import Image
+
+    scale = display_scale(array) if scale is None else scale
+    pixels = display_pixels(array)
+    if pixels.ndim == 2 and scale > 1:
+        pixels = np.repeat(np.repeat(pixels, scale, axis=0), scale, axis=1)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def median_filter(x, size: int = 3) -> np.ndarray:
+    """A size x size median filter within each image of a batch; edges mirrored.
+
+    ``x``: (n, 28, 28), (n, 28, 28, 1) or (n, 784) images; the result has the same shape.
+    This is ``scipy.ndimage.median_filter`` with size 1 along the batch (and channel) axis and
+    ``mode="mirror"``, the one median-filter baseline of the course.
+    """
+    from scipy import ndimage
+
+    x = np.asarray(x, dtype=np.float32)
+    images = as_digits(x, "images")
+    filtered = ndimage.median_filter(images, size=(1, size, size), mode="mirror")
+    return filtered.reshape(x.shape)
+
+
+def psnr(clean, other) -> float:
+    """Peak signal-to-noise ratio in dB of one image against the clean one (values in [0, 1]).
+
+    ``tf.image.psnr(..., max_val=1.0)``: 10·log10(1 / per-pixel MSE); infinite for identical images.
+    """
+    from .setup import import_keras
+
+    import_keras(verbose=False)  # TensorFlow's start-up log lines silenced, once
+    import tensorflow as tf
+
+    clean = np.asarray(clean, np.float32).reshape(DIGIT_SIDE, DIGIT_SIDE, 1)
+    other = np.asarray(other, np.float32).reshape(DIGIT_SIDE, DIGIT_SIDE, 1)
+    return float(tf.image.psnr(clean, other, max_val=1.0))
