@@ -51,6 +51,12 @@ install: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --config=lab/jupyter_lab_config.py --ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
+# Your runs and edits of the notebooks are yours: no target overwrites them. This one, only
+# when you ask, saves your versions in notebooks-backup/<time>/ and restores the shipped ones.
+.PHONY: reset-notebooks
+reset-notebooks: ## back up your versions of the notebooks, then restore the course as shipped
+	$(PYTHON) tools/shipped.py reset
+
 test: $(STAMP)
 	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --ignore=tests/browser --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(PYTEST_ARGS)

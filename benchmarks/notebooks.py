@@ -18,9 +18,13 @@ kernel's own), ``sampled_peak_rss_bytes``, ``kernel_maxrss_bytes``.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import solutions  # noqa: E402  (tools/solutions.py)
 
 PROBE = ("import resource as _r\n"
          "print('AE_BENCH_MAXRSS_KB', max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, "
@@ -142,6 +146,7 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
             kernel_maxrss = int(text.split()[-1]) * 1024  # Linux reports kilobytes
     nb.cells = [c for c in nb.cells if PROBE_TAG not in c.get("metadata", {}).get("tags", [])]
     if write_back and status == "ok":
+        solutions.collapse(nb)  # worked solutions stay collapsed, code and outputs (tools/solutions.py)
         nbformat.write(nb, path)
     peaks = [p for p in (sampler.peak_rss or None, kernel_maxrss) if p]
     return {

@@ -223,13 +223,33 @@ def build_and_write(out: Path, output: Path | None) -> str:
     return text
 
 
+def refuse_to_overwrite_changes(paths) -> None:
+    """Stop before running anything if writing ``paths`` back would overwrite uncommitted work
+    (a learner's runs and edits, or a contributor's unfinished change)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import shipped
+
+    if not shipped.in_git(ROOT):
+        sys.exit("--write-notebooks: this folder is not a git clone, so uncommitted changes to the notebooks "
+                 "cannot be seen and would be overwritten. Add --overwrite-changed-notebooks to write anyway.")
+    changed = [p.name for p in shipped.changed_notebooks(ROOT) if p.name in {q.name for q in paths}]
+    if changed:
+        sys.exit(f"--write-notebooks would overwrite uncommitted changes in {', '.join(changed)}. Commit them, "
+                 "or keep a copy and restore the shipped versions with `make reset-notebooks`, or add "
+                 "--overwrite-changed-notebooks to overwrite them.")
+
+
 def parse(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run",
                                      description="Run every notebook in full mode and write benchmarks/RESULTS.md.")
     parser.add_argument("--quick", action="store_true", help="quick mode (AE_FAST=1): a smoke check, not results")
     parser.add_argument("--notebooks", nargs="+", metavar="NN", help="only these notebooks, e.g. --notebooks 01 04")
     parser.add_argument("--write-notebooks", action="store_true",
-                        help="write each executed notebook back in place (only if it ran without error)")
+                        help="write each executed notebook back in place (only if it ran without error); "
+                             "refused while notebooks/ holds uncommitted changes, which it would overwrite")
+    parser.add_argument("--overwrite-changed-notebooks", action="store_true",
+                        help="with --write-notebooks: overwrite notebooks even if they hold uncommitted "
+                             "changes (yours are lost; `make reset-notebooks` keeps a backup instead)")
     parser.add_argument("--with-quick", action="store_true",
                         help="also run every selected notebook in quick mode (AE_FAST=1): quick-mode claims "
                              "and wall times beside the full ones")
@@ -264,6 +284,8 @@ def main(argv=None) -> int:
     paths = find_notebooks(args.notebooks)
     if not paths:
         sys.exit("no notebooks found" + (f" for {args.notebooks}" if args.notebooks else ""))
+    if args.write_notebooks and not args.overwrite_changed_notebooks:
+        refuse_to_overwrite_changes(paths)
     everything = not args.notebooks or {p.name for p in paths} == {p.name for p in find_notebooks()}
     output = args.output or (RESULTS_MD if everything and not args.quick else out / "RESULTS.md")
 

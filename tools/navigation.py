@@ -53,9 +53,14 @@ def nav_cell(cell_id: str, text: str) -> dict:
             "source": text.splitlines(keepends=True)}
 
 
-def refresh(paths: list[Path], write: bool) -> list[Path]:
-    """Bring every notebook's navigation up to date; return the ones that were (or would be) changed."""
-    loaded = {p: json.loads(p.read_text(encoding="utf-8")) for p in paths}
+def refresh(paths: list[Path], write: bool, loaded: dict[Path, dict] | None = None) -> list[Path]:
+    """Bring every notebook's navigation up to date; return the ones that were (or would be) changed.
+
+    ``loaded``: the notebooks' JSON if already read (e.g. the committed versions, which the
+    tests check); by default each file is read.
+    """
+    if loaded is None:
+        loaded = {p: json.loads(p.read_text(encoding="utf-8")) for p in paths}
     titles = {p: title_of(nb, p) for p, nb in loaded.items()}
     changed = []
     for i, path in enumerate(paths):
