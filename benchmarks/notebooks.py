@@ -7,7 +7,9 @@ samples, every ``interval`` seconds, the resident memory (RSS) and CPU time of e
 process below this one, that is the kernel and anything it starts. After the last
 cell a probe asks the kernel for its own peak RSS (``resource.getrusage``), which
 catches a spike between two samples; the probe is removed again before the notebook
-is returned or written.
+is returned or written. A notebook written back carries no execution-timing metadata
+(:func:`strip_execution_metadata`): the run records no per-cell timing, and timing left
+from an earlier run would contradict the outputs beside it.
 
 Returns a dict: ``notebook``, ``path``, ``status`` ("ok" or "error"), ``error`` (the
 failing cell's exception), ``wall_seconds``, ``cpu_seconds`` (user + system of the
@@ -30,6 +32,20 @@ PROBE = ("import resource as _r\n"
          "print('AE_BENCH_MAXRSS_KB', max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss, "
          "_r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss))")
 PROBE_TAG = "benchmark-probe"
+# per-cell timing written by nbclient (record_timing) and by JupyterLab's execute-time extension
+TIMING_KEYS = ("execution", "ExecuteTime")
+
+
+def strip_execution_metadata(nb) -> int:
+    """Remove per-cell execution-timing metadata (in place); return how many cells had some."""
+    stripped = 0
+    for cell in nb["cells"]:
+        metadata = cell.get("metadata", {})
+        if any(key in metadata for key in TIMING_KEYS):
+            stripped += 1
+            for key in TIMING_KEYS:
+                metadata.pop(key, None)
+    return stripped
 
 
 class TreeSampler(threading.Thread):
@@ -147,6 +163,7 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
     nb.cells = [c for c in nb.cells if PROBE_TAG not in c.get("metadata", {}).get("tags", [])]
     if write_back and status == "ok":
         solutions.collapse(nb)  # worked solutions stay collapsed, code and outputs (tools/solutions.py)
+        strip_execution_metadata(nb)  # no stale timing from an earlier run
         nbformat.write(nb, path)
     peaks = [p for p in (sampler.peak_rss or None, kernel_maxrss) if p]
     return {

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of the repository, not an installed package
 from benchmarks import run as bench_run  # noqa: E402
 from benchmarks import table  # noqa: E402
-from benchmarks.notebooks import PROBE_TAG, run_notebook  # noqa: E402
+from benchmarks.notebooks import PROBE_TAG, run_notebook, strip_execution_metadata  # noqa: E402
 from benchmarks.pca import pca_errors  # noqa: E402
 
 FULL = {"quick": False, "full_data": True, "notebooks_expected": 2,
@@ -257,6 +257,11 @@ def test_runner_executes_a_notebook_collects_its_row_and_measures_time_and_memor
         "block = bytearray(200 * 1024**2)  # 200 MB held by the kernel",
         "results.record('99', 'tiny model', test_error=1.5, code_size=2, mode=os.environ.get('AE_FAST', 'full'))",
     ])
+    stale = nbformat.read(path, as_version=4)  # timing left from an earlier run must not survive
+    stale.cells[0].metadata["execution"] = {"iopub.execute_input": "2020-01-01T00:00:00.000Z",
+                                            "shell.execute_reply": "2020-01-01T00:22:35.000Z"}
+    stale.cells[1].metadata["ExecuteTime"] = {"start_time": "2020-01-01T00:00:00Z"}
+    nbformat.write(stale, path)
     results_dir = tmp_path / "results"
     run = run_notebook(path, env={"AE_RESULTS_DIR": str(results_dir), "AE_FAST": None}, write_back=True,
                        interval=0.05, kernel_log=tmp_path / "kernel.log")
@@ -273,6 +278,16 @@ def test_runner_executes_a_notebook_collects_its_row_and_measures_time_and_memor
     assert len(written.cells) == 3
     assert [c.execution_count for c in written.cells] == [1, 2, 3]
     assert all(PROBE_TAG not in c.metadata.get("tags", []) for c in written.cells)
+    assert not [c.metadata for c in written.cells if "execution" in c.metadata or "ExecuteTime" in c.metadata]
+
+
+def test_strip_execution_metadata_keeps_everything_else():
+    nb = {"cells": [{"metadata": {"execution": {"iopub.execute_input": "x"}, "tags": ["solution"],
+                                  "jupyter": {"source_hidden": True}}},
+                    {"metadata": {"ExecuteTime": {"end_time": "y"}}}, {"metadata": {}}]}
+    assert strip_execution_metadata(nb) == 2
+    assert [c["metadata"] for c in nb["cells"]] == [
+        {"tags": ["solution"], "jupyter": {"source_hidden": True}}, {}, {}]
 
 
 def test_runner_reports_a_failing_cell_and_keeps_the_rows_recorded_before_it(tmp_path):
