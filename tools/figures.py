@@ -10,7 +10,8 @@ generated from it, so the two cannot drift:
   CPU." line (its first sentence; anything after it is left alone);
 * the README's notebook table (the "Full run" and "Quick run" columns) and the
   "Together …" sentence below it;
-* the README's disk and memory figures ("… GB on disk", "at most … GB of memory").
+* the README's disk and memory figures ("… GB on disk", "at most … GB of memory") and the
+  time `make test` took.
 
 A quick-mode time that RESULTS.md does not have (no `make bench BENCH_ARGS=--with-quick`
 run yet) is written as "not yet measured", never guessed. Idempotent: text that is
@@ -33,6 +34,7 @@ NOTEBOOKS = ROOT / "notebooks"
 COURSE_TARGET_MINUTES = 15  # the course's aim for a full run of every notebook (benchmarks/table.py)
 NOT_MEASURED = "not yet measured"
 
+TARGETS_HEADING = re.compile(r"^## Targets", re.M)
 RUNS_HEADING = re.compile(r"^## Run time and peak memory of each notebook \(full mode", re.M)
 ENV_LINE = re.compile(r"^- \*\*Environment:\*\* .*?([\d.]+) GB on disk", re.M)
 CORES = re.compile(r"^- \*\*Machine:\*\* (\d+) CPU cores", re.M)
@@ -48,6 +50,7 @@ class Figures:
     quick: dict[str, float] = field(default_factory=dict)
     peak_gb: dict[str, float] = field(default_factory=dict)
     disk_gb: float | None = None
+    make_test: float | None = None  # seconds `make test` took once the venv existed, if this run timed it
 
 
 def seconds(text: str) -> float | None:
@@ -84,6 +87,9 @@ def read_results(path: Path = RESULTS) -> Figures:
         figures.cores = int(match.group(1))
     if match := ENV_LINE.search(text):
         figures.disk_gb = float(match.group(1))
+    for row in table_after(text, TARGETS_HEADING):
+        if row.get("Target", "").startswith("`make test`") and "timed by this run" in row.get("Measured", ""):
+            figures.make_test = seconds(row["Measured"].split("(")[0])
     for row in table_after(text, RUNS_HEADING):
         name = row.get("Notebook", "")
         if not re.match(r"\d\d_", name) or row.get("Status") != "ok":
@@ -200,6 +206,11 @@ def refresh_readme(text: str, figures: Figures, stems: list[str]) -> tuple[str, 
         text, n = re.subn(r"(?:\d+(?:\.\d+)?–)?\d+(?:\.\d+)? GB on disk", f"{figures.disk_gb:.2f} GB on disk", text)
         if n == 0:
             problems.append("README.md: no '… GB on disk' figure")
+    if figures.make_test is not None:
+        text, n = re.subn(r"`make test` (?:takes|took) (?:under|about) [\d.]+ min(?:utes)?",
+                          f"`make test` took about {minutes(figures.make_test)}", text)
+        if n == 0:
+            problems.append("README.md: no '`make test` took about … min' figure")
     if figures.peak_gb:
         heaviest = max(figures.peak_gb.values())
         text, n = re.subn(r"at most \d+(?:\.\d+)? GB of memory", f"at most {heaviest:.2f} GB of memory", text)
