@@ -19,10 +19,11 @@ export PYTHONDONTWRITEBYTECODE = 1
 
 .PHONY: install lab test test-unit test-notebooks test-browser lint clean-venv help kernel uninstall-kernel
 
-help:
-	@echo "make lab    - install what is needed and open the course in JupyterLab"
-	@echo "make test   - install what is needed and run the unit tests and every notebook (quick mode)"
-	@echo "make lint   - ruff over helpers, tests and notebooks"
+# `make help` lists every target that has a `## ` description on its rule line (tests/test_commands.py
+# checks that every target does), so the list cannot drift from the Makefile.
+help: ## list the targets
+	@echo "Targets (make TARGET):"
+	@awk -F ':.*## ' '/^[a-zA-Z_-]+:.*## / { printf "  %-17s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
 # The interpreter is checked before .venv is created (tools/check_python.py: a supported
 # version, as requires-python in pyproject.toml says, with venv and ensurepip present), so
@@ -38,17 +39,21 @@ $(BIN)/python:
 	    else rm -rf $(VENV); kept="the half-made $(VENV) is removed"; fi; \
 	    echo "make: '$(PYTHON) -m venv $(VENV)' failed (see above); $$kept." >&2; exit 1; }
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+# Everything is installed through constraints.txt, the versions of one clean install (make lock);
+# the package's own dependencies (pyproject.toml) are installed and checked, not skipped.
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+$(STAMP): requirements.txt constraints.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -r requirements.txt -c constraints.txt
+	$(PIP) install --quiet -e . -c constraints.txt
+	$(PIP) check
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) ## create .venv and install the pinned course environment (the other targets do it first)
 
 # How the lab is served (the repository root, 127.0.0.1, the token, no port retries, no news,
 # the first notebook opened) is in lab/jupyter_lab_config.py, which the browser test uses too.
 # Jupyter prints the URL with its token; set JUPYTER_TOKEN to choose the token yourself.
-lab: $(STAMP)
+lab: $(STAMP) ## install what is needed and open the course in JupyterLab
 	$(BIN)/jupyter lab --config=lab/jupyter_lab_config.py --ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 # Your runs and edits of the notebooks are yours: no target overwrites them. This one, only
@@ -57,14 +62,17 @@ lab: $(STAMP)
 reset-notebooks: ## back up your versions of the notebooks, then restore the course as shipped
 	$(PYTHON) tools/shipped.py reset
 
-test: $(STAMP)
+# ruff (pinned in requirements.txt) runs first: make test fails on a lint error.
+LINT_PATHS := helpers tests benchmarks tools notebooks
+test: $(STAMP) ## lint, then the unit tests and every notebook in quick mode
+	$(BIN)/ruff check $(LINT_PATHS)
 	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --ignore=tests/browser --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
 
-test-unit: $(STAMP)
+test-unit: $(STAMP) ## the unit tests only (tests/, no notebooks, no browser)
 	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP) ## every notebook in quick mode, through nbval
 	AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
 
@@ -73,11 +81,10 @@ test-notebooks: $(STAMP)
 BROWSER_STAMP := $(VENV)/.installed-browser
 
 $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pip install --quiet \
-	    --disable-pip-version-check -r requirements-browser.txt
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PIP) install --quiet -r requirements-browser.txt -c constraints.txt
 	@touch $(BROWSER_STAMP)
 
-test-browser: $(BROWSER_STAMP)
+test-browser: $(BROWSER_STAMP) ## the real-browser test (needs Debian's chromium)
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 # The benchmark: every notebook in full mode, then again in quick mode (--with-quick: each
@@ -85,26 +92,31 @@ test-browser: $(BROWSER_STAMP)
 # Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--write-notebooks --longer --time-make-test"
 # (python -m benchmarks.run --help lists them).
 .PHONY: bench
-bench: $(STAMP)
+bench: $(STAMP) ## every notebook in full mode, then benchmarks/RESULTS.md (BENCH_ARGS=...)
 	$(BIN)/python -m benchmarks.run --with-quick $(BENCH_ARGS)
 
-lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff==0.17.5
-	$(BIN)/ruff check helpers tests benchmarks notebooks
+lint: $(STAMP) ## ruff check over helpers, tests, benchmarks, tools and notebooks (also part of make test)
+	$(BIN)/ruff check $(LINT_PATHS)
 
-clean-venv:
+# Regenerate constraints.txt from a clean install in a throwaway environment (tools/lock.sh);
+# run it after changing requirements*.txt or the dependencies in pyproject.toml.
+.PHONY: lock
+lock: ## regenerate constraints.txt from a clean install of requirements*.txt and the package
+	bash tools/lock.sh $(PYTHON)
+
+clean-venv: ## delete .venv (the next make reinstalls it)
 	rm -rf $(VENV)
 
 # The course's environment as a kernel for a JupyterLab you already run (system-wide, conda,
 # a JupyterHub on this machine): registered for the current user, removed by uninstall-kernel.
 KERNEL_NAME ?= autoencoders-course
-kernel: $(STAMP)
+kernel: $(STAMP) ## register .venv as a Jupyter kernel for a JupyterLab you already run
 	$(BIN)/python -m ipykernel install --user --name $(KERNEL_NAME) \
 	    --display-name "Autoencoders course ($$($(BIN)/python -c 'import helpers; print("v" + helpers.__version__)'), $(abspath $(VENV)))" \
 	    --env TF_CPP_MIN_LOG_LEVEL 2
 	@echo "Pick the kernel \"Autoencoders course\" in your JupyterLab (Kernel > Change Kernel); make uninstall-kernel removes it."
 
-uninstall-kernel:
+uninstall-kernel: ## remove that kernel again
 	@if [ -x $(BIN)/jupyter ]; then $(BIN)/jupyter kernelspec remove -y $(KERNEL_NAME); \
 	else echo "make: $(BIN)/jupyter is not there; remove the kernel with: jupyter kernelspec remove $(KERNEL_NAME)" >&2; \
 	    exit 1; fi

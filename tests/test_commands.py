@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -123,8 +124,53 @@ def test_make_lab_stops_on_a_taken_port(tmp_path):
     assert f"port {port} is not available" in output, output
 
 
-def test_ci_runs_the_readme_test_command():
-    ci = (ROOT / ".ci" / "run").read_text()
+def make_targets() -> list[str]:
+    """Every target a rule in the Makefile defines (not files, stamps or variables)."""
+    text = (ROOT / "Makefile").read_text()
+    return re.findall(r"^([a-z][a-z0-9_-]*):(?!=)", text, flags=re.M)
+
+
+def make(*args: str, **env: str) -> str:
+    result = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_help_lists_every_target_with_a_description():
+    targets = make_targets()
+    assert {"help", "install", "lab", "test", "lint", "lock"} <= set(targets)
+    listed = dict(re.findall(r"^  ([a-z][a-z0-9_-]*) +(\S.*)$", make("help"), flags=re.M))
+    missing = [t for t in targets if t not in listed]
+    assert not missing, f"make help does not list {missing}: give each rule a '## description'"
+
+
+def test_the_commands_the_readme_and_ci_run_are_make_targets():
+    targets = set(make_targets())
     readme = (ROOT / "README.md").read_text()
-    assert "make test" in ci
-    assert "make test" in readme and "make lab" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    named = set(re.findall(r"\bmake ([a-z][a-z0-9_-]*)", readme + ci))
+    assert {"lab", "test"} <= named
+    assert not named - targets, f"the README or .ci/run names make targets that do not exist: {named - targets}"
+    assert re.search(r"^make test\b", ci, flags=re.M), ".ci/run must run make test as a command"
+
+
+def test_make_test_runs_the_pinned_ruff_before_pytest():
+    pinned = re.search(r"^ruff==(\S+)$", (ROOT / "requirements.txt").read_text(), flags=re.M)
+    assert pinned, "ruff is pinned in requirements.txt"
+    # -n prints the commands without running them; the existing stamp keeps the install out of it
+    plan = make("-n", "test").splitlines()
+    ruff = [i for i, line in enumerate(plan) if "ruff check" in line]
+    pytest_run = [i for i, line in enumerate(plan) if "-m pytest" in line]
+    assert ruff and pytest_run and ruff[0] < pytest_run[0], "\n".join(plan)
+    for path in ("helpers", "tests", "benchmarks", "tools", "notebooks"):
+        assert path in plan[ruff[0]].split(), f"make test's ruff does not check {path}"
+
+
+def test_make_installs_the_package_with_its_dependencies_through_the_lock():
+    plan = make("-n", "-B", "install", "VENV=/nonexistent-venv", "PYTHON=true")
+    installs = [line for line in plan.splitlines() if "pip" in line and " install " in line]
+    assert installs and all("-c constraints.txt" in line for line in installs), plan
+    assert not any("--no-deps" in line for line in installs), plan
+    assert any(re.search(r"install .*-e \.", line) for line in installs), plan
+    assert any(line.rstrip().endswith("pip --disable-pip-version-check check") for line in plan.splitlines()), plan
