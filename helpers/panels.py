@@ -172,7 +172,7 @@ class Explorer:
             if caption != self.captions.get(key):
                 self.captions[key] = caption
                 self._caption_widgets[key].value = (
-                    f"<div style='text-align:center;font-size:90%'>{caption}</div>")
+                    f"<div style='text-align:center'>{caption}</div>")  # full size: legible at 100% zoom
         self.last_update_seconds = time.perf_counter() - t0
 
     # using ---------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ class OverlayCanvas:
 
     BLACK, RED = 254, 255  # palette indices of the marks' colours
 
-    def __init__(self, draw, size=(4.4, 3.8), dpi: int = 72):
+    def __init__(self, draw, size=(4.4, 3.8), dpi: int = 96):  # 96: a 10-point label is 13 px
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
         from PIL import Image

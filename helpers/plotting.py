@@ -98,7 +98,7 @@ def reconstructions(originals, rows, n: int = 10, show_error: bool = True, title
             ax.imshow(recon[j], cmap=DIGIT_CMAP, vmin=0, vmax=1)
             _blank(ax)
             if show_error:
-                ax.set_xlabel(f"{errors[j]:.1f}", fontsize=8, labelpad=1)
+                ax.set_xlabel(f"{errors[j]:.1f}", fontsize=9, labelpad=1)
         ax0 = axes[i, 0]
         mean = f"\n(mean {errors.mean():.1f})" if show_error else ""
         ax0.set_ylabel(f"{label}{mean}", rotation=0, ha="right", va="center", fontsize=9)
@@ -121,7 +121,8 @@ def training_curves(history, metrics=None, unit: str | None = None, title: str |
     unknown = [m for m in metrics if m not in logs]
     if unknown:
         raise ValueError(f"metrics {unknown} are not in the history; it has {sorted(logs)}")
-    fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3), squeeze=False)
+    # at most 10 inches (1,000 px): wider pictures are shrunk to the notebook's width, and their text with them
+    fig, axes = plt.subplots(1, len(metrics), figsize=(min(4.2 * len(metrics), 10.0), 3), squeeze=False)
     for ax, name in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(logs[name]) + 1)
         ax.plot(epochs, logs[name], "-o", ms=3, label="training")
