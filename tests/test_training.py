@@ -1,5 +1,7 @@
 """helpers.training: seeding and the progress callback."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -47,12 +49,19 @@ def test_progress_prints_one_line_per_epoch(capsys):
     x = np.random.default_rng(0).random((64, 8)).astype("float32")
     progress = training.Progress(live=False)
     model = tiny_model(keras)
-    model.fit(x, x, epochs=3, batch_size=16, verbose=0, validation_data=(x, x), callbacks=[progress])
+    start = time.perf_counter()
+    history = model.fit(x, x, epochs=3, batch_size=16, verbose=0, validation_data=(x, x), callbacks=[progress])
+    wall = time.perf_counter() - start
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("epoch 1/3") and "val_loss" in lines[0]
-    assert len(progress.epoch_seconds) == 3 and progress.seconds == pytest.approx(sum(progress.epoch_seconds))
-    assert progress.logs[-1]["loss"] == pytest.approx(model.evaluate(x, x, verbose=0), rel=0.5)
+    # each epoch timed separately (not cumulative): together they fit inside the call to fit
+    assert len(progress.epoch_seconds) == 3 and all(s > 0 for s in progress.epoch_seconds)
+    assert progress.seconds <= wall
+    # the logged metrics are the ones Keras reported for each epoch, in order
+    for name in ("loss", "val_loss"):
+        assert [log[name] for log in progress.logs] == pytest.approx(history.history[name], rel=1e-6)
+    assert f"loss {history.history['loss'][-1]:.4g}" in lines[-1]
 
 
 def test_progress_notebook_view_shows_bar_and_curve():
