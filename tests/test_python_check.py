@@ -136,3 +136,21 @@ def test_a_python_that_is_not_there_is_named(tmp_path):
     assert done.returncode != 0
     assert "cannot run 'python3.99-not-installed'" in done.stderr and "PYTHON=" in done.stderr, done.stderr
     assert not (course / ".venv").exists()
+
+
+def test_find_names_the_newest_interpreter_that_passes_the_check(tmp_path):
+    """What .ci/run uses to pick its second Python: a name that lies about its version is skipped."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_python(bin_dir / "python3.12", f'exec "{sys.executable}" "$@"')  # a real supported Python
+    if UNSUPPORTED:
+        fake_python(bin_dir / "python3.13", f'exec "{UNSUPPORTED[0]}" "$@"')  # named 3.13, is not
+    env = {"PATH": str(bin_dir), "PYENV_ROOT": str(tmp_path / "no-pyenv"),
+           "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find"], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == str(bin_dir / "python3.12"), done.stdout + done.stderr
+    (bin_dir / "python3.12").unlink()
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find"], env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout == "", "no supported Python: --find prints nothing, exits 1"
