@@ -92,8 +92,11 @@ test-browser: $(BROWSER_STAMP) ## the real-browser test (needs Debian's chromium
 # Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--write-notebooks --longer --time-make-test"
 # (python -m benchmarks.run --help lists them).
 .PHONY: bench
+# tools/figures.py then copies the measured run times, disk and memory figures from RESULTS.md
+# into the README and the notebooks' run-time lines (a no-op when RESULTS.md was not rewritten).
 bench: $(STAMP) ## every notebook in full mode, then benchmarks/RESULTS.md (BENCH_ARGS=...)
 	$(BIN)/python -m benchmarks.run --with-quick $(BENCH_ARGS)
+	$(BIN)/python tools/figures.py
 
 lint: $(STAMP) ## ruff check over helpers, tests, benchmarks, tools and notebooks (also part of make test)
 	$(BIN)/ruff check $(LINT_PATHS)
