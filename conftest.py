@@ -35,3 +35,21 @@ def pytest_runtest_call(item):
                 item.cell.source,
             )
     return result
+
+
+# A learner's own notebooks in notebooks/ (a scratch notebook, a copy such as 01_…-Copy1.ipynb)
+# are not part of the course: nbval does not run them (tools/shipped.py says which are).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+import shipped  # noqa: E402
+
+_COURSE = None
+
+
+def pytest_ignore_collect(collection_path, config):
+    global _COURSE
+    path = Path(collection_path)
+    if path.suffix != ".ipynb" or path.parent.resolve() != shipped.NOTEBOOKS.resolve():
+        return None
+    if _COURSE is None:
+        _COURSE = {p.resolve() for p in shipped.notebook_paths()}
+    return True if path.resolve() not in _COURSE else None
