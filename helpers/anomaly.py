@@ -66,20 +66,43 @@ def flag_counts(errors, is_anomaly, threshold: float) -> dict:
 
     flagged = errors > threshold
     tn, fp, fn, tp = (int(v) for v in confusion_matrix(labels, flagged, labels=[False, True]).ravel())
-    n_anomalies, n_normal = tp + fn, tn + fp
     nan = float("nan")
+    return _summary(threshold, tn, fp, fn, tp,
+                    precision=float(precision_score(labels, flagged, zero_division=nan)),
+                    recall=float(recall_score(labels, flagged, zero_division=nan)))
+
+
+def _summary(threshold, tn, fp, fn, tp, precision, recall) -> dict:
     return {
         "threshold": float(threshold),
         "flagged": tp + fp,
         "true_positives": tp,
         "false_positives": fp,
         "false_negatives": fn,
-        "anomalies": n_anomalies,
-        "normal": n_normal,
-        "precision": float(precision_score(labels, flagged, zero_division=nan)),
-        "recall": float(recall_score(labels, flagged, zero_division=nan)),
-        "false_alarm_rate": fp / n_normal if n_normal else nan,
+        "anomalies": tp + fn,
+        "normal": tn + fp,
+        "precision": precision,
+        "recall": recall,
+        "false_alarm_rate": fp / (tn + fp) if tn + fp else float("nan"),
     }
+
+
+class _SortedCounts:
+    """:func:`flag_counts` for many thresholds over the same errors, in microseconds: the errors of
+    each kind sorted once, the counts above a threshold found by bisection (the threshold explorer
+    calls it on every slider move, where the sklearn calls would cost tens of milliseconds)."""
+
+    def __init__(self, errors, labels):
+        self._anomalous = np.sort(errors[labels])
+        self._normal = np.sort(errors[~labels])
+
+    def __call__(self, threshold: float) -> dict:
+        tp = len(self._anomalous) - int(np.searchsorted(self._anomalous, threshold, side="right"))
+        fp = len(self._normal) - int(np.searchsorted(self._normal, threshold, side="right"))
+        fn, tn = len(self._anomalous) - tp, len(self._normal) - fp
+        nan = float("nan")
+        return _summary(threshold, tn, fp, fn, tp, precision=tp / (tp + fp) if tp + fp else nan,
+                        recall=tp / (tp + fn) if tp + fn else nan)
 
 
 def _pct(value: float) -> str:
@@ -155,6 +178,7 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
         raise ValueError(f"threshold={threshold} is out of range: the slider goes from {lo} to {hi:.4g}")
     histogram = OverlayCanvas(_histogram_drawing(errors, labels, lo, hi, int(bins), tuple(names)),
                               size=(5.6, 3.0))
+    counts = _SortedCounts(errors, labels)
     order = np.argsort(errors, kind="stable")
     sorted_errors = errors[order]
 
@@ -175,7 +199,7 @@ def threshold_explorer(errors, is_anomaly, images, threshold: float | None = Non
 
     def compute():
         t = float(ex.controls["threshold"].value)
-        c = flag_counts(errors, labels, t)
+        c = counts(t)
         picture, png = histogram.with_vline(t)
         caption = (f"threshold {t:.2f}: flagged {c['flagged']:,} of {len(errors):,}<br>"
                    f"precision {_pct(c['precision'])} &nbsp; recall {_pct(c['recall'])} &nbsp; "

@@ -175,3 +175,20 @@ def test_figures_refuse_bad_arguments():
         anomaly.auc_scores([1.0, 2.0], {"a": np.zeros((2, 2))})
     with pytest.raises(ValueError, match="normal"):
         anomaly.error_histograms([], {"a": [1.0]})
+
+
+def test_explorer_counts_equal_flag_counts_at_every_threshold():
+    rng = np.random.default_rng(3)
+    errors = np.round(rng.gamma(2.0, 3.0, 400), 1)  # rounded: many ties, some exactly at a threshold
+    labels = rng.random(400) < 0.2
+    ex = anomaly.threshold_explorer(errors, labels, np.zeros((400, 28, 28), np.float32), max_error=30.0)
+    for t in [0.0, 0.3, 2.0, 5.0, 5.5, 12.3, 29.9, 30.0, *errors[:10]]:
+        t = float(min(t, 30.0))
+        ex.set(threshold=t)
+        c = anomaly.flag_counts(errors, labels, t)
+        assert f"flagged {c['flagged']:,} of 400" in ex.captions["histogram"], t
+        assert f"precision {anomaly._pct(c['precision'])}" in ex.captions["histogram"], t
+        assert f"recall {anomaly._pct(c['recall'])}" in ex.captions["histogram"], t
+        caught = f"{c['true_positives']:,} of {c['anomalies']:,} anomalies flagged" if c["true_positives"] \
+            else "no anomaly is flagged"
+        assert caught in ex.captions["caught"], t
