@@ -297,11 +297,13 @@ def interpolation(encode, decoder, images, labels=None, a: int = 0, b: int = 1) 
 # --- 4. noise ----------------------------------------------------------------------------
 
 
-def _psnr_caption(clean, other) -> str:
-    value = psnr(clean, other)
-    err = float(per_image_squared_error(clean[None], other[None])[0])
-    shown = "∞ (identical)" if math.isinf(value) else f"{value:.1f} dB"
-    return f"PSNR {shown}<br><small>squared error {err:.1f}</small>"
+def _psnr_captions(clean, others) -> list[str]:
+    """Captions (PSNR and squared error against ``clean``) for several images, PSNR in one call."""
+    others = np.stack(others)
+    values = np.atleast_1d(psnr(np.broadcast_to(clean, others.shape), others))
+    errors = per_image_squared_error(np.broadcast_to(clean, others.shape), others)
+    shown = ["∞ (identical)" if math.isinf(v) else f"{v:.1f} dB" for v in values]
+    return [f"PSNR {v}<br><small>squared error {e:.1f}</small>" for v, e in zip(shown, errors, strict=True)]
 
 
 def noise(denoise, images, baseline=None, baseline_name: str = "median filter", level: float = 0.3,
@@ -355,10 +357,11 @@ def noise(denoise, images, baseline=None, baseline_name: str = "median filter", 
         batch = noisy.reshape((1, *layout))
         out = to_digit(model(batch), "the denoising model")
         base = to_digit(np.asarray(baseline(batch), np.float32), "the baseline")
+        captions = _psnr_captions(clean[i], [noisy, out, base])
         return {"clean": (clean[i], f"test digit #{i}"),
-                "noisy": (noisy, _psnr_caption(clean[i], noisy)),
-                "model": (out, _psnr_caption(clean[i], out)),
-                "baseline": (base, _psnr_caption(clean[i], base))}
+                "noisy": (noisy, captions[0]),
+                "model": (out, captions[1]),
+                "baseline": (base, captions[2])}
 
     ex = Explorer("Noise explorer",
                   [("clean", "clean"), ("noisy", "noisy input"), ("model", "model output"),

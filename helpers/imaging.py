@@ -16,6 +16,7 @@ Used by :mod:`helpers.explore`, :mod:`helpers.anomaly`, :mod:`helpers.panels` an
 
 from __future__ import annotations
 
+import functools
 import io
 
 import numpy as np
@@ -118,16 +119,29 @@ def median_filter(x, size: int = 3) -> np.ndarray:
     return filtered.reshape(x.shape)
 
 
-def psnr(clean, other) -> float:
-    """Peak signal-to-noise ratio in dB of one image against the clean one (values in [0, 1]).
+def psnr(clean, other):
+    """Peak signal-to-noise ratio in dB of an image against the clean one (values in [0, 1]).
 
-    ``tf.image.psnr(..., max_val=1.0)``: 10·log10(1 / per-pixel MSE); infinite for identical images.
+    ``tf.image.psnr(..., max_val=1.0)``: 10·log10(1 / per-pixel MSE); infinite for identical
+    images. One image (784 values, in any layout): a float; a batch (n, 28, 28) / (n, 784) /
+    (n, 28, 28, 1) against clean images of the same shape: an array of n values, in one call.
     """
+    clean, other = np.asarray(clean, np.float32), np.asarray(other, np.float32)
+    if clean.shape != other.shape:
+        raise ValueError(f"psnr compares images of the same shape, got {clean.shape} and {other.shape}")
+    shape = (-1, DIGIT_SIDE, DIGIT_SIDE, 1)
+    values = _compiled_psnr()(clean.reshape(shape), other.reshape(shape)).numpy().astype(np.float64)
+    return float(values[0]) if clean.size == DIGIT_SIDE * DIGIT_SIDE else values
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_psnr():
+    """``tf.image.psnr`` compiled once (the noise explorer calls it on every slider move; run
+    eagerly its several small operations cost milliseconds)."""
     from .setup import import_keras
 
     import_keras(verbose=False)  # TensorFlow's start-up log lines silenced, once
     import tensorflow as tf
 
-    clean = np.asarray(clean, np.float32).reshape(DIGIT_SIDE, DIGIT_SIDE, 1)
-    other = np.asarray(other, np.float32).reshape(DIGIT_SIDE, DIGIT_SIDE, 1)
-    return float(tf.image.psnr(clean, other, max_val=1.0))
+    spec = tf.TensorSpec((None, DIGIT_SIDE, DIGIT_SIDE, 1), tf.float32)
+    return tf.function(lambda a, b: tf.image.psnr(a, b, max_val=1.0), input_signature=[spec, spec])
