@@ -271,11 +271,13 @@ def _display(text: str) -> None:
 
 
 def check(notebook: str, rows: Iterable[dict] | None = None, quick: bool | None = None,
-          show: bool = True) -> list[Outcome]:
+          show: bool = True) -> list[Outcome] | None:
     """Check the lesson's claims on this run: show the table, raise :class:`ClaimFailed` if any fails.
 
     ``rows`` defaults to what this kernel recorded for ``notebook``; ``quick`` to the
-    run's mode (``AE_FAST``).
+    run's mode (``AE_FAST``). With ``show=False`` the outcomes are returned; with the table
+    shown nothing is, so a notebook cell ending with ``claims.check("04")`` shows no stray
+    list of outcomes under the table.
     """
     if not (isinstance(notebook, str) and len(notebook) == 2 and notebook.isdigit()):
         raise ValueError(f"notebook must be a two-digit string such as '04', got {notebook!r}")
@@ -292,4 +294,4 @@ def check(notebook: str, rows: Iterable[dict] | None = None, quick: bool | None 
     message = failure_message(notebook, outcomes)
     if message:
         raise ClaimFailed(message)
-    return outcomes
+    return None if show else outcomes
