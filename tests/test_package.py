@@ -75,3 +75,34 @@ def test_helpers_modules_are_small_and_use_only_each_others_public_names(path):
                 and aliases.get(node.value.id) in siblings and node.attr.startswith("_"):
             crossing.append(f"{node.value.id}.{node.attr}")
     assert not crossing, f"{path.name} uses private names of other helpers modules: {crossing}"
+
+
+def test_module_docstrings_name_the_notebooks_that_use_them():
+    """The last paragraph of each module's docstring says which notebooks use it ("every notebook",
+    or their numbers); for the modules the notebooks import, that must be what they do."""
+    import ast
+    import json
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "tools"))
+    import shipped  # the notebooks as shipped (git's index), not a learner's working copies
+
+    notebooks = shipped.notebook_paths()
+    users: dict[str, set[str]] = {}
+    for nb_path in notebooks:
+        cells = json.loads(shipped.shipped_text(nb_path))["cells"]
+        source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for line in re.findall(r"^from helpers import (.+)$", source, flags=re.M):
+            for name in (n.strip() for n in line.split(",")):
+                if re.search(rf"\b{name}\.", source):
+                    users.setdefault(name, set()).add(nb_path.name[:2])
+    everyone = {p.name[:2] for p in notebooks}
+    wrong = []
+    for module, used_by in sorted(users.items()):
+        doc = ast.get_docstring(ast.parse((root / "helpers" / f"{module}.py").read_text(encoding="utf-8"))) or ""
+        last = doc.strip().split("\n\n")[-1]
+        said = everyone if "every notebook" in last else set(re.findall(r"\b\d\d\b", last))
+        if said != used_by:
+            wrong.append(f"helpers/{module}.py says {sorted(said)}, used by {sorted(used_by)}")
+    assert not wrong, "module docstrings name the wrong notebooks:\n" + "\n".join(wrong)
