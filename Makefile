@@ -1,7 +1,7 @@
 # The course's two commands:   make lab   (install, then open JupyterLab)
 #                              make test  (install, then run every test and notebook)
-# Both create .venv on first use and reinstall only when requirements.txt or
-# pyproject.toml change.
+# Both create .venv on first use and reinstall only when requirements.txt,
+# constraints.txt or pyproject.toml change. `make help` lists every target.
 
 PYTHON ?= python3
 # Another environment beside .venv, e.g. CI's second Python: make test-unit VENV=.venv-py3.13 PYTHON=python3.13
