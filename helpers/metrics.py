@@ -67,8 +67,13 @@ def reconstruct(model, x, batch_size: int = 1000) -> np.ndarray:
     batch_size = int(batch_size)
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    return np.concatenate([keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
-                           for i in range(0, len(x), batch_size)])
+    try:  # a model built as keras.Model([inputs], ...) expects a list of one input
+        one_in_a_list = isinstance(model.input, list | tuple) and len(model.input) == 1
+    except (AttributeError, ValueError):  # a plain function, or a subclassed model
+        one_in_a_list = False
+    return np.concatenate([
+        keras.ops.convert_to_numpy(model([batch] if one_in_a_list else batch, training=False))
+        for batch in (x[i:i + batch_size] for i in range(0, len(x), batch_size))])
 
 
 def evaluate(model, x, target=None, batch_size: int = 1000) -> float:

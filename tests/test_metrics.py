@@ -78,6 +78,23 @@ def test_reconstruct_calls_the_model_in_batches_without_predict():
         metrics.reconstruct(model, x, batch_size=0)
 
 
+def test_reconstruct_feeds_a_model_built_on_a_list_of_inputs_without_a_warning():
+    import warnings
+
+    import keras
+
+    inputs = keras.Input((784,))
+    code = keras.layers.Dense(2, name="code")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(784)(code))
+    encoder = keras.Model(model.inputs, model.get_layer("code").output)  # inputs as a list, as 01 does
+    x = np.random.default_rng(0).random((5, 784)).astype("float32")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        codes = metrics.reconstruct(encoder, x)
+    assert codes.shape == (5, 2)
+    assert not [str(w.message) for w in caught], [str(w.message) for w in caught]
+
+
 def test_evaluating_several_models_raises_no_retracing_warning():
     """A notebook evaluating six models in a row must print no TensorFlow retracing notice."""
     import logging
