@@ -1,11 +1,13 @@
 """Fixtures for the real-browser test: a JupyterLab server and headless Chromium.
 
-* ``lab``: JupyterLab 4 on a free localhost port with a random token, serving a temporary
-  copy of ``notebooks/`` (and ``images/``), so nothing the browser does (running cells,
-  autosave) touches the repository. Quick mode (``AE_FAST=1``) is set in the server's
-  environment, so every kernel it starts runs the notebooks' quick configuration.
-  Notebook windowing is switched off (``windowingMode: none``) so cells scrolled out of
-  view stay in the page, and autosave, news and update checks are off.
+* ``lab``: JupyterLab 4 started as ``make lab`` starts it, with the same configuration file
+  (``lab/jupyter_lab_config.py``: the repository root served, 127.0.0.1, token, no port
+  retries, no news), on a free port with a random token, serving a temporary COPY of the
+  repository, so nothing the browser does (running cells, autosave) touches the
+  repository's notebooks. It starts as a new learner's would: no user settings, no
+  trusted notebooks. Test-only additions: quick mode (``AE_FAST=1``) in the server's
+  environment, and ``expose_app_in_browser`` so the test can ask JupyterLab's app object
+  about cells and outputs.
 * ``page``: a Playwright page in Debian's Chromium (``/usr/bin/chromium``, or the path in
   ``AE_CHROMIUM``). Playwright never downloads a browser here.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -37,12 +40,10 @@ CHROMIUM_ARGS = [
 ]
 SERVER_START_TIMEOUT = 180  # seconds; a busy 2-core machine can be slow to import JupyterLab
 
-# JupyterLab user settings (plugin id -> values) for a test that must see every cell
-LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification": {"checkForUpdates": False, "fetchNews": "false"},
-}
+# What the copy of the repository leaves out (environments, caches, run outputs, backups)
+NOT_COPIED = shutil.ignore_patterns(".git", ".venv", ".venv-*", "artifacts", "out", "notebooks-backup",
+                                    "__pycache__", ".ipynb_checkpoints", "*.egg-info", ".pytest_cache",
+                                    ".ruff_cache", "build")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -88,6 +89,21 @@ class Lab:
             body = response.read()
         return json.loads(body) if body else None
 
+    def shutdown_kernels(self) -> None:
+        """End every kernel and session the pages started (opening a notebook starts a kernel)."""
+        for session in self.api("sessions") or []:
+            self.api(f"sessions/{session['id']}", method="DELETE")
+
+    def status(self, url: str) -> int:
+        """HTTP status of a GET of ``url`` (an address on this server) with the token."""
+        request = urllib.request.Request(url, headers={"Authorization": f"token {self.token}"})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(request, timeout=20) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -103,29 +119,22 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory, artifacts):
-    notebooks = Path(os.environ.get("AE_BROWSER_NOTEBOOKS", REPO / "notebooks"))
-    root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(notebooks, root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    if (REPO / "images").is_dir():
-        shutil.copytree(REPO / "images", root / "images")
-    settings = tmp_path_factory.mktemp("lab-settings")
-    for plugin, values in LAB_SETTINGS.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values), encoding="utf-8")
+    root = tmp_path_factory.mktemp("lab") / "course"
+    shutil.copytree(REPO, root, ignore=NOT_COPIED)
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, AE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(settings),
+    env = dict(os.environ, AE_FAST="1", JUPYTERLAB_SETTINGS_DIR=str(tmp_path_factory.mktemp("lab-settings")),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path_factory.mktemp("lab-workspaces")),
                JUPYTER_RUNTIME_DIR=str(tmp_path_factory.mktemp("jupyter-runtime")),
+               JUPYTER_CONFIG_DIR=str(tmp_path_factory.mktemp("jupyter-config")),
                # a fresh data dir: no notebook is trusted from an earlier session (kernels and
                # lab extensions are found in the venv's own share/jupyter)
                JUPYTER_DATA_DIR=str(tmp_path_factory.mktemp("jupyter-data")),
                TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+    # as the Makefile's `lab` target, with the copy's own configuration file (which serves the copy)
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", "--ServerApp.open_browser=False",
+        sys.executable, "-m", "jupyter", "lab", f"--config={root / 'lab' / 'jupyter_lab_config.py'}",
+        f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", "--no-browser",
+        "--LabApp.expose_app_in_browser=True",
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")  # Jupyter refuses to run as root otherwise (CI containers)
@@ -187,5 +196,6 @@ def page(browser, artifacts, request):
     page.on("console", lambda m: messages.append(f"[{m.type}] {m.text}"))
     page.on("pageerror", lambda e: messages.append(f"[pageerror] {e}"))
     yield page
-    (artifacts / f"{request.node.name}.console.log").write_text("\n".join(messages), encoding="utf-8")
+    name = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
+    (artifacts / f"{name}.console.log").write_text("\n".join(messages), encoding="utf-8")
     context.close()
