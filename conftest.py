@@ -26,7 +26,7 @@ def pytest_runtest_call(item):
         if outputs is None:  # never pass silently because nbval changed
             raise RuntimeError("nbval's cell item no longer keeps its outputs in `test_outputs`; "
                                "update conftest.py to read them, or the output checks do nothing")
-        found = problems(outputs)
+        found = problems(outputs, item.cell.source)
         if found:
             raise NbCellError(
                 item.cell_num,

@@ -31,11 +31,32 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 
-def problems(outputs) -> list[str]:
-    """What is wrong with one cell's outputs (a list of nbformat output dicts); empty if clean."""
+def silenced_by_semicolon(source: str | None) -> bool:
+    """True when the cell's last line ends with ``;``: JupyterLab then shows no return value.
+
+    IPython decides this from the history it stores; nbval runs cells without storing
+    history, so under nbval the value still arrives as an ``execute_result`` that a
+    learner never sees. The rule follows what the learner sees.
+    """
+    lines = [line for line in (source or "").splitlines() if line.strip()]
+    if not lines:
+        return False
+    last = re.sub(r"\s+#.*$", "", lines[-1]).rstrip()
+    return last.endswith(";")
+
+
+def problems(outputs, source: str | None = None) -> list[str]:
+    """What is wrong with one cell's outputs (a list of nbformat output dicts); empty if clean.
+
+    Give the cell's ``source`` when the outputs come from nbval: a return value that the
+    cell silences with a trailing ``;`` is then not reported (see :func:`silenced_by_semicolon`).
+    """
     found = []
+    quiet = silenced_by_semicolon(source)
     for out in outputs:
         kind = out.get("output_type")
+        if kind == "execute_result" and quiet:
+            continue
         if kind == "error":
             found.append(f"error output: {out.get('ename')}: {_short(_text(out.get('evalue')))}")
             continue

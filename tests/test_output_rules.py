@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from output_rules import problems
+from output_rules import problems, silenced_by_semicolon
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,6 +63,9 @@ def test_nbval_hook_fails_the_unclean_cell_and_names_it(tmp_path):
         nbformat.v4.new_code_cell("import sys\nprint('library noise', file=sys.stderr)"),
         nbformat.v4.new_code_cell("import numpy as np\nprint('labels', [np.int64(0)])"),
         nbformat.v4.new_code_cell("print('clean again')"),
+        # nbval runs cells without storing history, so IPython does not honour the ';' here and
+        # the value still arrives; JupyterLab shows nothing, so the hook must not complain
+        nbformat.v4.new_code_cell("x = 41\nx + 1;  # silenced"),
     ]
     path = tmp_path / "unclean.ipynb"
     nbformat.write(nb, path)
@@ -74,6 +77,22 @@ def test_nbval_hook_fails_the_unclean_cell_and_names_it(tmp_path):
     )
     out = run.stdout + run.stderr
     assert run.returncode == 1, out
-    assert "2 failed, 2 passed" in out, out
+    assert "2 failed, 3 passed" in out, out
     assert "unclean.ipynb, cell 1: outputs are not clean" in out and "stderr stream: library noise" in out
     assert "unclean.ipynb, cell 2: outputs are not clean" in out and "NumPy repr" in out
+
+
+@pytest.mark.parametrize("source, quiet", [
+    ("ax.legend();", True),
+    ("fig.tight_layout();  # tidy", True),
+    ("a = 1\nmodel.fit(x, x);\n\n", True),
+    ("ax.legend()", False),
+    ("x = {'a': 1};\nx", False),
+    ("print('a;')", False),
+    ("", False),
+    (None, False),
+])
+def test_a_trailing_semicolon_silences_the_return_value(source, quiet):
+    assert silenced_by_semicolon(source) is quiet
+    stray = [result({"text/plain": "<matplotlib.legend.Legend at 0x7f>"})]
+    assert (problems(stray, source) == []) is quiet
