@@ -133,8 +133,17 @@ def load_data(quick: bool):
     return x_train, x_test, text, full
 
 
+def _shipped():
+    """tools/shipped.py: which notebooks are the course's, and which differ from the commit."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import shipped
+
+    return shipped
+
+
 def find_notebooks(selection=None) -> list[Path]:
-    paths = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    """The course's notebooks (a learner's own copies in notebooks/ are not part of it)."""
+    paths = _shipped().notebook_paths(ROOT)
     if selection:
         wanted = {s.zfill(2) for s in selection}
         paths = [p for p in paths if p.name[:2] in wanted]
@@ -226,9 +235,7 @@ def build_and_write(out: Path, output: Path | None) -> str:
 def refuse_to_overwrite_changes(paths) -> None:
     """Stop before running anything if writing ``paths`` back would overwrite uncommitted work
     (a learner's runs and edits, or a contributor's unfinished change)."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import shipped
-
+    shipped = _shipped()
     if not shipped.in_git(ROOT):
         sys.exit("--write-notebooks: this folder is not a git clone, so uncommitted changes to the notebooks "
                  "cannot be seen and would be overwritten. Add --overwrite-changed-notebooks to write anyway.")

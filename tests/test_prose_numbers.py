@@ -12,12 +12,16 @@ tools/figures.py and checked by tests/test_figures.py.
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import shipped  # noqa: E402  (the shipped notebooks, never a learner's runs or copies)
+
+NOTEBOOKS = shipped.notebook_paths()
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 
 # Published figures the lessons compare against (not produced by this course's runs).
@@ -133,7 +137,7 @@ def test_the_check_finds_claims_and_accepts_only_measured_ones():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_numbers_come_from_its_outputs_or_results(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb = json.loads(shipped.shipped_text(path))
     markdown = "\n".join("".join(c["source"]) for c in nb["cells"]
                          if c["cell_type"] == "markdown" and "navigation" not in c["metadata"].get("tags", []))
     source = outputs_text(nb) + "\n" + RESULTS.read_text(encoding="utf-8")

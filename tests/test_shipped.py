@@ -116,3 +116,28 @@ def test_bench_writes_solutions_back_collapsed(tmp_path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert solutions.revealed(nb) == []
     assert "".join(nb["cells"][1]["outputs"][0]["text"]) == "the answer\n"
+
+
+@needs_git
+def test_a_learner_session_breaks_no_check_of_the_shipped_course(tmp_path):
+    """A clone of the course where a learner ran and edited a notebook and saved a copy of another:
+    the checks that read notebooks (figures in prose, numbers in prose, the version line) still pass."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    first, second = shipped.notebook_paths(clone)[:2]
+    nb = json.loads(first.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:  # the learner's edits: a run-time line and a result of their own
+        if cell["cell_type"] == "markdown":
+            cell["source"] = [line.replace("Run time:", "Run time (mine): 1.23 squared error,")
+                              for line in cell["source"]]
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stderr", "text": "my own noise 9.87 s\n"}]
+    first.write_text(json.dumps(nb), encoding="utf-8")
+    shutil.copy(second, second.with_name(second.stem + "-Copy1.ipynb"))
+    figures = subprocess.run([sys.executable, "tools/figures.py", "--check"], cwd=clone,
+                             capture_output=True, text=True)
+    assert figures.returncode == 0, figures.stdout + figures.stderr
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "tests/test_prose_numbers.py", "tests/test_version.py"],
+                           cwd=clone, capture_output=True, text=True)
+    assert tests.returncode == 0, tests.stdout[-3000:]

@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shipped  # tools/shipped.py: the course's notebooks as shipped, not a learner's copies
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 README = ROOT / "README.md"
@@ -148,12 +150,14 @@ def course_sentence(figures: Figures, stems: list[str]) -> str:
 
 
 def notebook_paths() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The course's notebooks (a learner's own copies in notebooks/ are not part of it)."""
+    return shipped.notebook_paths(ROOT)
 
 
-def refresh_notebook(path: Path, figures: Figures) -> tuple[dict, bool, list[str]]:
-    """The notebook with its run-time sentence regenerated; whether it changed; problems found."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
+def refresh_notebook(path: Path, figures: Figures, text: str | None = None) -> tuple[dict, bool, list[str]]:
+    """The notebook (its ``text``, or the file) with its run-time sentence regenerated; whether it
+    changed; problems found."""
+    nb = json.loads(path.read_text(encoding="utf-8") if text is None else text)
     wanted = run_time_sentence(path.stem, figures)
     hits, changed = 0, False
     for cell in nb["cells"]:
@@ -229,7 +233,9 @@ def refresh(write: bool) -> tuple[list[str], list[str]]:
     if figures.disk_gb is None:
         problems.append("benchmarks/RESULTS.md: no '- **Environment:** … GB on disk' line (make bench writes it)")
     for path in notebook_paths():
-        nb, was_changed, found = refresh_notebook(path, figures)
+        # --check judges the shipped version (git's index), never a learner's run or edit of it
+        text = None if write else shipped.shipped_text(path, ROOT)
+        nb, was_changed, found = refresh_notebook(path, figures, text)
         problems += found
         if was_changed:
             changed.append(str(path.relative_to(ROOT)))
