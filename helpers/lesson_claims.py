@@ -140,7 +140,56 @@ NB06 = [
 
 # ==== 07 · Autoencoders at work =============================================================
 
-NB07: list[Claim] = []
+UNSEEN_07 = "anomaly AUC, unseen digit 5"
+
+
+def _auc_07(r, kind: str) -> float:
+    return r.value(f"anomaly AUC, {kind}", "auc")
+
+
+def _largest_labels_07(r) -> int:
+    """The largest label count the classifier section used (10,000 in full mode)."""
+    return max(int(name.rsplit(", ", 1)[1].split()[0]) for name in r.names("logreg raw pixels, "))
+
+
+def _accuracy_07(r, features: str, labels: int) -> float:
+    return r.value(f"logreg {features}, {labels} labels", "accuracy")
+
+
+NB07 = [
+    Claim("07", "Inverted digits and random noise, far from the training data, are caught perfectly",
+          lambda r: min(_auc_07(r, "inverted"), _auc_07(r, "random noise")), ">=", quick=0.99, full=0.99,
+          unit="AUC (the lower)"),
+    Claim("07", "Masked and rotated digits are caught well",
+          lambda r: min(_auc_07(r, "masked (30%)"), _auc_07(r, "rotated 90°")), ">=", quick=0.8, full=0.88,
+          unit="AUC (the lower)"),
+    Claim("07", "The unseen 5s, a new class in the same style, are caught well above chance",
+          lambda r: r.value(UNSEEN_07, "auc"), ">=", quick=0.65, full=0.72, unit="AUC"),
+    Claim("07", "...but clearly less well than the masked and rotated digits",
+          lambda r: min(_auc_07(r, "masked (30%)"), _auc_07(r, "rotated 90°")) - r.value(UNSEEN_07, "auc"),
+          ">=", quick=0.03, full=0.06, unit="AUC below them"),
+    Claim("07", "Some held-out digits are caught at or below chance (simple or similar to normal digits)",
+          lambda r: min(r.values("anomaly AUC, held-out digit ", "auc").values()), "<=", quick=0.6, full=0.55,
+          unit="AUC (the lowest of the ten)"),
+    Claim("07", "Training data contaminated with 5% of 5s lowers the unseen 5s' AUC",
+          lambda r: r.value(UNSEEN_07, "auc") - r.value(f"{UNSEEN_07}, 5% of training contaminated", "auc"),
+          ">=", quick=0.02, full=0.05, unit="AUC lost"),
+    Claim("07", "With the most labels, neither code beats raw pixels as a classifier's input (quick mode: not "
+          "by more than a point)",
+          lambda r: _accuracy_07(r, "raw pixels", n := _largest_labels_07(r))
+          - max(_accuracy_07(r, "AE codes (32)", n), _accuracy_07(r, "PCA codes (32)", n)),
+          ">=", quick=-0.01, full=0.0, unit="accuracy lead of raw pixels"),
+    Claim("07", "With 100 labels the autoencoder's codes come within a few points of raw pixels",
+          lambda r: _accuracy_07(r, "raw pixels", 100) - _accuracy_07(r, "AE codes (32)", 100), "<=",
+          quick=0.08, full=0.05, unit="accuracy behind raw pixels"),
+    Claim("07", "At 32 bytes per image the autoencoder's 8-bit code has a lower error than PCA's",
+          lambda r: r.value("compression AE 32, 8-bit") / r.value("compression PCA 32, 8-bit"), "<",
+          quick=0.95, full=0.8, unit="(error ratio AE / PCA)"),
+    Claim("07", "Quantising the codes to 8 bits costs nothing measurable",
+          lambda r: max(r.value(f"compression {m}, 8-bit") / r.value(f"compression {m}, float32") - 1
+                        for m in ("AE 32", "PCA 32")), "<=", quick=0.02, full=0.02,
+          unit="(relative error increase, the larger)"),
+]
 
 # ============================================================================================
 
