@@ -45,6 +45,8 @@ DOWNLOAD_TIMEOUT = 10.0  # seconds without an answer before the download is give
 SHAPES = ("images", "flat", "channels")
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 SAMPLE_TEST_FRACTION = 0.2
+FULL_TRAINING_DIGITS = 60_000  # MNIST's training set; fewer means a sample (or another, smaller file)
+_loaded = {"training_digits": None}  # what the last load_mnist() in this process returned
 
 _HOW_TO_GET_FULL = (
     f"For the full 70,000 digits, put a copy of mnist.npz anywhere and set {ENV_VAR} "
@@ -107,7 +109,16 @@ def load_mnist(path: str | os.PathLike | None = None, *, shape: str = "images",
     if verbose or fallback:
         print(notice)
     (x_train, y_train), (x_test, y_test) = arrays
+    _loaded["training_digits"] = len(x_train)
     return (_shaped(x_train, shape), y_train), (_shaped(x_test, shape), y_test)
+
+
+def loaded_full_mnist() -> bool | None:
+    """Whether the last :func:`load_mnist` in this process gave the full 60,000 training digits
+    (None before any load). :func:`helpers.claims.check` uses it: full-mode claims are set for
+    full MNIST."""
+    n = _loaded["training_digits"]
+    return None if n is None else n >= FULL_TRAINING_DIGITS
 
 
 def _counts(arrays) -> str:

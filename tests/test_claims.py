@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import claims, lesson_claims, results
+from helpers import claims, data, lesson_claims, results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def clean(monkeypatch):
     monkeypatch.delenv(results.ENV_VAR, raising=False)
+    monkeypatch.setattr(data, "loaded_full_mnist", lambda: None)  # no MNIST loaded in this kernel
     results._rows.clear()
     yield
     results._rows.clear()
@@ -148,6 +149,38 @@ def test_check_shows_the_table_and_raises_with_every_failing_claim(capsys):
                                                  r"required ≤ 1 % from PCA in full mode"):
         claims.check("01", rows=rows, quick=False)
     assert "**NO**" in capsys.readouterr().out
+
+
+def test_full_mode_on_the_offline_sample_shows_a_note_instead_of_raising(monkeypatch, capsys):
+    rows = good_01_rows()
+    linear_row(rows)["gap_to_pca_percent"] = 3.0  # too far for full MNIST's threshold
+    monkeypatch.setattr(data, "loaded_full_mnist", lambda: False)  # the 4,000-digit sample was loaded
+    assert claims.check("01", rows=rows, quick=False) is None
+    shown = capsys.readouterr().out
+    assert "**NO**" in shown and "fewer than MNIST's 60,000 training digits" in shown
+    with pytest.raises(claims.ClaimFailed, match="full mode"):
+        claims.check("01", rows=rows, quick=False, strict=True)
+    capsys.readouterr()
+    with pytest.raises(claims.ClaimFailed, match="full mode"):  # full MNIST: the thresholds apply
+        monkeypatch.setattr(data, "loaded_full_mnist", lambda: True)
+        claims.check("01", rows=rows, quick=False)
+    assert "60,000" not in capsys.readouterr().out
+    linear_row(rows)["gap_to_pca_percent"] = 30.0  # quick mode is strict on either data set
+    monkeypatch.setattr(data, "loaded_full_mnist", lambda: False)
+    with pytest.raises(claims.ClaimFailed, match="quick mode"):
+        claims.check("01", rows=rows, quick=True)
+
+
+def test_load_mnist_says_whether_it_gave_full_mnist(tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real data.loaded_full_mnist
+    small = tmp_path / "small.npz"
+    rng = np.random.default_rng(0)
+    np.savez(small, x_train=rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
+             y_train=rng.integers(0, 10, 100).astype(np.uint8),
+             x_test=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+             y_test=rng.integers(0, 10, 20).astype(np.uint8))
+    data.load_mnist(small, verbose=False)
+    assert data.loaded_full_mnist() is False
 
 
 def test_mode_comes_from_ae_fast(monkeypatch):
