@@ -257,20 +257,6 @@ def failure_message(notebook: str, outcomes: Iterable[Outcome]) -> str | None:
     return f"{head}\n{body}{hint}"
 
 
-def _display(text: str) -> None:
-    try:
-        from IPython.display import Markdown, display
-
-        from .training import in_notebook
-
-        if in_notebook():
-            display(Markdown(text))
-            return
-    except ImportError:
-        pass
-    print(text)
-
-
 SMALL_DATA_NOTE = (
     "*This full-mode run trained on fewer than MNIST's 60,000 training digits (the offline sample, "
     "or a smaller file). The full-mode thresholds are set for full MNIST, so a claim marked NO here "
@@ -304,7 +290,7 @@ def check(notebook: str, rows: Iterable[dict] | None = None, quick: bool | None 
     small_data = not quick and _data.loaded_full_mnist() is False
     strict = not small_data if strict is None else strict
     if show:
-        _display(table(outcomes) + (f"\n\n{SMALL_DATA_NOTE}" if small_data and not strict else ""))
+        results.show_markdown(table(outcomes) + (f"\n\n{SMALL_DATA_NOTE}" if small_data and not strict else ""))
     message = failure_message(notebook, outcomes)
     if message and strict:
         raise ClaimFailed(message)

@@ -117,7 +117,12 @@ def table(notebook: str | None = None, columns=None) -> str:
 
 def show(notebook: str | None = None, columns=None):
     """Display :func:`table` as Markdown in a notebook (plain text elsewhere)."""
-    text = table(notebook, columns)
+    show_markdown(table(notebook, columns))
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown ``text`` rendered in a notebook, printed as it is elsewhere (also used by
+    :func:`helpers.claims.check`)."""
     try:
         from IPython.display import Markdown, display
 
