@@ -149,12 +149,18 @@ def test_download_is_checked_against_keras_hash(monkeypatch, tmp_path, capsys):
     assert not list(data.keras_cache_path().parent.glob("*.part"))
 
 
-def test_download_with_matching_hash_lands_in_cache(monkeypatch, tmp_path, capsys):
+def serve_download(monkeypatch, tmp_path, n_train: int, n_test: int) -> bytes:
+    """Make Keras' download answer with a small valid MNIST archive whose hash is the expected one."""
     payload_path = tmp_path / "payload.npz"
-    write_npz(payload_path, n_train=30, n_test=7)
+    write_npz(payload_path, n_train=n_train, n_test=n_test)
     payload = payload_path.read_bytes()
     monkeypatch.setattr(data, "KERAS_SHA256", hashlib.sha256(payload).hexdigest())
     monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(payload))
+    return payload
+
+
+def test_download_with_matching_hash_lands_in_cache(monkeypatch, tmp_path, capsys):
+    payload = serve_download(monkeypatch, tmp_path, n_train=30, n_test=7)
     (x_train, _), _ = data.load_mnist()
     assert len(x_train) == 30
     assert "downloaded" in capsys.readouterr().out
@@ -312,11 +318,7 @@ def test_unusable_keras_cache_without_download_says_to_delete_it(capsys):
 
 def test_unusable_keras_cache_is_downloaded_again(monkeypatch, tmp_path, capsys):
     cached = _broken_keras_cache()
-    payload_path = tmp_path / "payload.npz"
-    write_npz(payload_path, n_train=25, n_test=5)
-    payload = payload_path.read_bytes()
-    monkeypatch.setattr(data, "KERAS_SHA256", hashlib.sha256(payload).hexdigest())
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(payload))
+    payload = serve_download(monkeypatch, tmp_path, n_train=25, n_test=5)
     (x_train, _), _ = data.load_mnist()
     assert len(x_train) == 25
     assert "downloaded again, replacing an unusable file" in capsys.readouterr().out
