@@ -12,6 +12,7 @@ notice); execute each ``notebooks/NN_*.ipynb`` top to bottom, one at a time, in 
 kernel, in full mode (``AE_FAST`` removed from its environment) with ``AE_RESULTS_DIR``
 pointing at a fresh folder, so every ``helpers.results.record`` row of the run lands
 there; time each notebook and measure its peak memory; run ``benchmarks/explorers.py``;
+measure the machine's matrix-multiply peak (``benchmarks/roofline.py``, the roofline's limit);
 compute PCA at the code sizes the notebooks used; evaluate each notebook's claims
 (``helpers/lesson_claims.py``) on the recorded rows; write ``benchmarks/RESULTS.md`` and
 print the same table. With ``--with-quick`` every notebook also runs in quick mode
@@ -47,6 +48,10 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 OUT_DIR = ROOT / "benchmarks" / "out"
 RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"
 EXPLORERS = ROOT / "benchmarks" / "explorers.py"
+# "Where the time went": each notebook's wall time before the speed-up work (an earlier run,
+# cited in the file) and the per-cell profile that found the biggest costs.
+BEFORE_JSON = ROOT / "benchmarks" / "before_speedup.json"
+PROFILE_JSON = ROOT / "benchmarks" / "profile_cells.json"
 LONGER_NOTEBOOK = "04"
 LONGER_SCALE = 2.0
 VERSIONED = ("tensorflow", "keras", "numpy", "scikit-learn", "matplotlib", "ipywidgets", "nbclient")
@@ -193,6 +198,29 @@ def run_explorers(out: Path, skip: bool, quick: bool = False) -> dict | None:
     return {"error": f"benchmarks/explorers.py failed (exit {done.returncode}): {tail[0]}"}
 
 
+def run_roofline(out: Path, skip: bool, quick: bool = False) -> dict | None:
+    """benchmarks/roofline.py in a fresh process (TensorFlow's default threads, as the notebooks get)."""
+    if skip:
+        return None
+    target = out / "roofline.json"
+    log("Measuring the machine's matrix-multiply peak (benchmarks/roofline.py) ...")
+    command = [sys.executable, "-m", "benchmarks.roofline", "--json", str(target)]
+    if quick:  # a smoke check of the plumbing, not figures
+        command += ["--sizes", "256", "--repeats", "2"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    (out / "roofline.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    if target.exists():
+        return json.loads(target.read_text(encoding="utf-8"))
+    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    log(f"benchmarks/roofline.py failed (exit {done.returncode}): {tail[0]}")
+    return {"error": f"benchmarks/roofline.py failed (exit {done.returncode}): {tail[0]}"}
+
+
+def read_json(path: Path) -> dict | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
 def time_make_test(out: Path) -> dict:
     log("Timing `make test` ...")
     start = time.perf_counter()
@@ -226,7 +254,8 @@ def build_and_write(out: Path, output: Path | None) -> str:
     if quick is not None:
         quick["rows"] = results.read_dir(out / "results-quick") if (out / "results-quick").exists() else []
     text = table.build(rows, saved["runs"], saved.get("pca", {}), saved["meta"], saved.get("explorers"), longer,
-                       quick)
+                       quick, roofline=saved.get("roofline"), before=read_json(BEFORE_JSON),
+                       profile=read_json(PROFILE_JSON))
     target = output or Path(saved["meta"].get("output") or out / "RESULTS.md")
     target.write_text(text, encoding="utf-8")
     return text
@@ -267,6 +296,9 @@ def parse(argv=None):
     make_test.add_argument("--make-test-seconds", type=float, help="a `make test` time measured elsewhere")
     parser.add_argument("--skip-explorers", action="store_true",
                         help="do not run benchmarks/explorers.py (with --quick it runs only 20 updates each)")
+    parser.add_argument("--skip-roofline", action="store_true",
+                        help="do not measure the matrix-multiply peak (benchmarks/roofline.py; with --quick it "
+                             "times only small products)")
     parser.add_argument("--timeout", type=int, default=3000, help="seconds allowed per cell (default 3000)")
     parser.add_argument("--out", type=Path, help="folder for this run's measurements (default benchmarks/out/<time>)")
     parser.add_argument("--output", type=Path, help="where to write the table (default benchmarks/RESULTS.md "
@@ -319,6 +351,7 @@ def main(argv=None) -> int:
         else:
             log(f"Longer training skipped: notebook {LONGER_NOTEBOOK} is not there.")
     explorers = run_explorers(out, args.skip_explorers, args.quick)
+    roofline = run_roofline(out, args.skip_roofline, args.quick)
     make_test = None
     if args.time_make_test:
         make_test = time_make_test(out)
@@ -347,7 +380,7 @@ def main(argv=None) -> int:
         "make_test": make_test, "output": str(output),
     }
     saved = {"meta": meta, "runs": runs, "pca": pca, "explorers": explorers, "longer": longer,
-             "quick_pass": quick_pass}
+             "quick_pass": quick_pass, "roofline": roofline}
     (out / "run.json").write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
     text = build_and_write(out, output)
     log("")

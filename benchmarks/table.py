@@ -15,6 +15,9 @@ Inputs (all plain data, so the tables can be rebuilt from a saved run):
 * ``explorers``: the JSON written by ``benchmarks/explorers.py`` (or ``{"error": ...}``).
 * ``longer``: optional rows and runs of a second, longer run (``AE_EPOCH_SCALE=2``).
 * ``quick``: optional rows and runs of a quick-mode pass over every notebook (``--with-quick``).
+* ``roofline``: the JSON of ``benchmarks/roofline.py`` (the matrix-multiply peak), or None.
+* ``before`` / ``profile``: ``benchmarks/before_speedup.json`` (each notebook's wall time in an
+  earlier run) and ``benchmarks/profile_cells.json`` (the slowest cells of a per-cell profile).
 
 Each notebook's claims (``helpers.lesson_claims``) are evaluated on the rows of each mode
 with that mode's thresholds and listed with their quick and full measurements.
@@ -50,6 +53,7 @@ UNIT = "squared error per image"
 KNOWN_FIELDS = {
     "notebook", "name", "test_error", "code_size", "params", "train_seconds", "epochs",
     "seconds_per_epoch", "epoch_errors", "epoch_seconds", "neg_elbo_nats", "gap_to_pca_percent",
+    "flops_per_example", "train_examples",
 }
 
 
@@ -716,13 +720,103 @@ def other_section(rows) -> list[str]:
     return lines + markdown_table(("NB", "Measured", "Values"), body)
 
 
-def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None) -> str:
+def achieved_gflops(row) -> float | None:
+    """GFLOP/s of a row's training: FLOPs per example x examples x epochs / training seconds."""
+    flops, examples = number(row.get("flops_per_example")), number(row.get("train_examples"))
+    epochs, seconds = number(row.get("epochs")), number(row.get("train_seconds"))
+    if None in (flops, examples, epochs, seconds) or seconds <= 0:
+        return None
+    return flops * examples * epochs / seconds / 1e9
+
+
+def roofline_section(rows, roofline) -> list[str]:
+    """Each model's achieved training throughput against the machine's measured matrix-multiply peak."""
+    lines = ["", "## Roofline: training throughput against this machine's measured peak", ""]
+    if not roofline:
+        return lines + ["Not measured in this run."]
+    if roofline.get("error"):
+        return lines + [f"Not measured: {roofline['error']}"]
+    peaks = roofline.get("peaks", {})
+    described = []
+    for dtype, peak in peaks.items():
+        if number(peak.get("gflops")) is None:
+            described.append(f"{dtype}: not usable here ({peak.get('error', 'not measured')})")
+        else:
+            by_size = ", ".join(f"n = {n}: {fmt(g, 1)}" for n, g in roofline.get("by_size", {}).get(dtype, {}).items())
+            described.append(f"**{dtype}: {fmt(peak['gflops'], 1)} GFLOP/s** ({by_size})")
+    f32 = number(peaks.get("float32", {}).get("gflops"))
+    bf16 = number(peaks.get("bfloat16", {}).get("gflops"))
+    lines += [f"Peak: the best of {roofline.get('repeats', '?')} timed n × n matrix products per size in "
+              f"TensorFlow {roofline.get('tensorflow', '')} on {roofline.get('cores', '?')} cores "
+              f"(`benchmarks/roofline.py`; load average {fmt(roofline.get('load_average_start'), 1)} → "
+              f"{fmt(roofline.get('load_average_end'), 1)}): " + "; ".join(described) + "."]
+    if f32 and bf16:
+        lines[-1] += (f" bfloat16 multiplies {bf16 / f32:.1f}× as fast as float32 here; the course trains in "
+                      "float32, so its models are held against the float32 peak.")
+    lines += ["", "Work per training example (`helpers.flops`): the multiply-adds of every Dense and "
+              "convolution / transposed-convolution layer, × 3 (forward pass, gradients with respect to inputs "
+              "and to weights) × 2 FLOPs; biases, activations, normalisation, the loss and the optimiser are not "
+              "counted. Achieved = that × training examples × epochs / training time (the `fit` wall time; "
+              "evaluation passes are not in it). Only rows that recorded `flops_per_example` and "
+              "`train_examples` are listed.", ""]
+    body = []
+    for r in rows:
+        achieved = achieved_gflops(r)
+        if achieved is None:
+            continue
+        body.append((r.get("notebook", DASH), r.get("name", DASH), fmt(number(r["flops_per_example"]) / 1e6, 2),
+                     f"{fmt_int(r.get('train_examples'))} × {fmt_int(r.get('epochs'))}",
+                     fmt_duration(r.get("train_seconds")), fmt(achieved, 1),
+                     DASH if not f32 else f"{100 * achieved / f32:.0f}%",
+                     DASH if not bf16 else f"{100 * achieved / bf16:.0f}%"))
+    if not body:
+        return lines + ["No notebook recorded the work of its training (`flops_per_example`, `train_examples`)."]
+    return lines + markdown_table(("NB", "Model", "Training MFLOP per example", "Examples × epochs",
+                                   "Training time", "Achieved GFLOP/s", "% of float32 peak",
+                                   "% of bfloat16 peak"), body)
+
+
+def time_section(runs, before=None, profile=None) -> list[str]:
+    """Per notebook: wall time before the speed-up work (a committed earlier run) and in this run,
+    and the biggest costs a per-cell profile found."""
+    lines = ["", "## Where the time went", ""]
+    before_runs = {str(k)[:2]: v for k, v in ((before or {}).get("notebooks") or {}).items()}
+    if not runs:
+        return lines + ["No notebook was run."]
+    source = (before or {}).get("source")
+    lines += ["Wall time of each notebook in full mode, top to bottom. Before: "
+              + (source or "no earlier figures given") + "; after: this run.", ""]
+    costs = {}
+    for nb in (profile or {}).get("notebooks", []):
+        cells = sorted(nb.get("cells", []), key=lambda c: -(number(c.get("wall")) or 0))[:3]
+        costs[str(nb.get("notebook", ""))[:2]] = "; ".join(
+            f"{c.get('what') or c.get('head', '?')} {fmt_duration(c.get('wall'))}" for c in cells)
+    body, total_before, total_after = [], 0.0, 0.0
+    for r in runs:
+        nb = str(r.get("notebook", ""))[:2]
+        was, now = number((before_runs.get(nb) or {}).get("wall_seconds")), number(r.get("wall_seconds"))
+        total_before += was or 0.0
+        total_after += now or 0.0
+        change = DASH if was is None or now is None else f"{100 * (now / was - 1):+.0f}%"
+        body.append((r.get("notebook", DASH), fmt_duration(was), fmt_duration(now), change, costs.get(nb, DASH)))
+    body.append(("**total**", f"**{fmt_duration(total_before or None)}**", f"**{fmt_duration(total_after)}**",
+                 DASH if not total_before else f"{100 * (total_after / total_before - 1):+.0f}%", ""))
+    if profile:
+        lines += [f"Biggest costs: the slowest cells of a per-cell profile ({profile.get('how', '')}; "
+                  f"{profile.get('date', '?')}, load average {profile.get('load', '?')}), seconds of wall time "
+                  "at that load.", ""]
+    return lines + markdown_table(("Notebook", "Before", "After", "Change", "Biggest costs (before)"), body)
+
+
+def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None, roofline=None, before=None,
+          profile=None) -> str:
     """The whole RESULTS.md text. ``quick``: ``{"rows", "runs"}`` of a quick-mode pass, if one ran."""
     pca = {int(k): v for k, v in (pca or {}).items()}
     quick_runs = (quick or {}).get("runs")
     parts = (header_lines(meta) + targets_section(rows, runs, pca, meta, quick)
              + claims_section(rows, runs, meta, quick) + models_section(rows, pca)
              + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows) + vae_section(rows)
-             + runs_section(runs, meta, quick_runs) + explorers_section(explorers) + longer_section(longer)
+             + runs_section(runs, meta, quick_runs) + time_section(runs, before, profile)
+             + roofline_section(rows, roofline) + explorers_section(explorers) + longer_section(longer)
              + pca_section(rows, pca) + other_section(rows))
     return "\n".join(parts) + "\n"
