@@ -7,11 +7,18 @@
   ``model.fit(..., verbose=0, callbacks=[Progress()])`` so Keras' own per-batch bars
   stay out of the way.
 
+* :func:`fit` trains a compiled model with a :class:`Progress` display, or, when the same
+  model was already trained the same way, loads it from the course's model cache
+  (:mod:`helpers.cache`), says so in one line and shows the stored curves. Either way
+  it returns the :class:`Progress` record (``logs``, ``epoch_seconds``, ``seconds``,
+  ``history``), so the cells after it show the same numbers.
+
 Introduced in notebook 01; used by every notebook that trains.
 """
 
 from __future__ import annotations
 
+import datetime
 import html
 import io
 import time
@@ -74,10 +81,35 @@ class Progress(keras.callbacks.Callback):
         self.epoch_seconds: list[float] = []
         self.logs: list[dict] = []
         self._handle = None
+        self._stopped = None  # set by fit's stopwatch, so other callbacks' time stays out
+        self.reused = False  # True when training.fit loaded the model from the cache
 
     @property
     def seconds(self) -> float:
         return float(sum(self.epoch_seconds))
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """The per-epoch logs as Keras' ``History.history``: ``{"loss": [...], ...}``."""
+        keys = []
+        for log in self.logs:
+            keys += [k for k in log if k not in keys]
+        return {k: [log.get(k) for log in self.logs] for k in keys}
+
+    def replay(self, logs, epoch_seconds, epochs: int) -> None:
+        """Show stored epochs as if they were being trained now (the same lines or curve)."""
+        self._total = epochs
+        self.epoch_seconds, self.logs = [], []
+        if self.live:
+            from IPython.display import display
+
+            self.epoch_seconds, self.logs = [float(s) for s in epoch_seconds], [dict(x) for x in logs]
+            display(self._html())
+            return
+        for log, seconds in zip(logs, epoch_seconds, strict=True):
+            self.epoch_seconds.append(float(seconds))
+            self.logs.append(dict(log))
+            print(self._line(), flush=True)
 
     def on_train_begin(self, logs=None):
         self.epoch_seconds, self.logs = [], []
@@ -91,7 +123,8 @@ class Progress(keras.callbacks.Callback):
         self._t0 = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.epoch_seconds.append(time.perf_counter() - self._t0)
+        end, self._stopped = self._stopped or time.perf_counter(), None
+        self.epoch_seconds.append(end - self._t0)
         self.logs.append({k: float(v) for k, v in (logs or {}).items()})
         if self.live:
             self._handle.update(self._html())
@@ -160,3 +193,118 @@ class Progress(keras.callbacks.Callback):
         buffer = io.BytesIO()
         self._curve_figure().savefig(buffer, format="png")
         return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+class _Stopwatch(keras.callbacks.Callback):
+    """Runs first: notes when the epoch's training ended, before other callbacks' work."""
+
+    def __init__(self, progress: Progress):
+        super().__init__()
+        self.progress = progress
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.progress._stopped = time.perf_counter()
+
+
+def _one_line(text: str) -> None:
+    print(text, flush=True)
+
+
+def _reuse_line(progress: Progress, meta: dict) -> str:
+    logs = meta.get("logs") or [{}]
+    final = {k: v for k, v in logs[-1].items() if k in ("loss", "val_loss")}
+    shown = ", ".join(f"final {k.replace('_', ' ')} {v:.4g}" for k, v in final.items())
+    who = f"{progress.name}: " if progress.name else ""
+    return (f"{who}reused the model trained on {meta.get('date', '?')} for {len(logs)} epochs "
+            f"({_fmt_seconds(float(meta.get('seconds', 0)))} of training{', ' + shown if shown else ''}; "
+            f"times shown are that training's); set AE_RETRAIN=1 to train it again")
+
+
+def fit(model, x, y=None, *, epochs: int, batch_size: int | None = None, validation_data=None,
+        shuffle: bool = True, callbacks=(), name: str | None = None, unit: str | None = None,
+        metrics=("loss",), live: bool | None = None, **fit_options) -> Progress:
+    """Train a compiled ``model`` like ``model.fit(...)``, or reuse it if it was trained the same way.
+
+    Arguments are those of ``keras.Model.fit`` (``epochs``, ``batch_size``, ``validation_data``,
+    ``shuffle``, ``callbacks``) and of :class:`Progress` (``name``, ``unit``, ``metrics``,
+    ``live``). Returns the :class:`Progress` record: ``logs`` (per epoch), ``epoch_seconds``,
+    ``seconds``, ``history`` and ``reused``.
+
+    The model cache (:mod:`helpers.cache`) is keyed by everything that changes the result
+    (:mod:`helpers.fingerprint`): architecture, starting weights (so the seed), loss,
+    metrics, optimiser and schedule, epochs, batch size, callbacks, the data's bytes, the
+    dtype policy and the library versions. On a hit the weights are loaded, one line says
+    so, and the stored epochs are shown through the same display; ``seconds`` and
+    ``epoch_seconds`` are then the recorded times of that original training. Extra
+    ``callbacks`` run only when the model trains: whatever they measure per epoch and
+    should survive reuse must be written into the epoch's ``logs`` dict (it is stored).
+    ``AE_CACHE=0`` switches the cache off, ``AE_RETRAIN=1`` trains again and replaces
+    the entry, ``AE_CACHE_DIR`` moves it. A broken entry is reported and retrained; a
+    failed write is reported and the trained model stays as it is.
+    """
+    from . import cache, fingerprint
+
+    progress = Progress(unit=unit, metrics=metrics, live=live, name=name)
+    fit_options.pop("verbose", None)  # Progress is the display
+    callbacks = list(callbacks)
+    k, why_not = None, None
+    if not cache.enabled():
+        why_not = "model cache switched off (AE_CACHE=0): trained from scratch, not stored"
+    else:
+        try:
+            parts = fingerprint.training_key_parts(model, x, y, validation_data, epochs, batch_size, shuffle,
+                                                   callbacks, fit_options)
+            k = cache.key(parts)
+        except fingerprint.Unkeyable as exc:
+            why_not = f"not cached: {exc}; trained from scratch"
+    if k is not None and cache.retrain_requested():
+        why_not = "AE_RETRAIN=1: trained again; the cached copy is replaced"
+    elif k is not None:
+        try:
+            entry = cache.read(k)
+            if entry is not None:
+                _load(model, x, entry.weights)
+                _one_line(_reuse_line(progress, entry.meta))
+                progress.reused = True
+                progress.replay(entry.meta["logs"], entry.meta["epoch_seconds"], int(entry.meta["epochs"]))
+                return progress
+        except Exception as exc:  # a broken entry: say why in one line, remove it and train again
+            reason = str(exc) if isinstance(exc, cache.BrokenEntry) else f"it could not be loaded ({type(exc).__name__})"
+            _one_line(f"cached model ignored: {reason}; training it again")
+            cache.remove(k)
+    model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data, shuffle=shuffle,
+              verbose=0, callbacks=[_Stopwatch(progress), *callbacks, progress], **fit_options)
+    if k is None:
+        _one_line(why_not)
+        return progress
+    meta = {"date": datetime.date.today().isoformat(), "epochs": epochs, "logs": progress.logs,
+            "epoch_seconds": progress.epoch_seconds, "seconds": progress.seconds, "name": name}
+    try:
+        _mark_built(model)
+        cache.write(k, model.save_weights, meta)
+    except Exception as exc:  # a full disk, no permission: the trained model in memory is untouched
+        _one_line(f"could not store the trained model in the cache ({type(exc).__name__}: {exc}); "
+                  "it is trained and in use, only not kept for the next run")
+        return progress
+    if why_not:
+        _one_line(why_not)
+    return progress
+
+
+def _mark_built(model) -> None:
+    """A subclassed model whose weights all live in sub-models (notebook 06's VAE, with its own
+    train_step) is never marked built by ``fit``; Keras' weight saving and loading insist on it.
+    Marked without calling the model, which would draw from its random generators."""
+    if not model.built and model.weights:
+        model.built = True
+
+
+def _load(model, x, weights_path) -> None:
+    """Load the stored weights (and the optimiser's state) into ``model``."""
+    _mark_built(model)
+    if not model.built:
+        sample = x[0] if isinstance(x, tuple | list) else x
+        model.build((None, *sample.shape[1:]))
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)  # its stored state loads too, no warning
+    model.load_weights(weights_path)

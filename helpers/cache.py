@@ -1,0 +1,244 @@
+"""The on-disk store of trained models, so a model is trained once and reused afterwards.
+
+:func:`helpers.training.fit` is what notebooks call; this module only keeps the
+entries. An entry is a folder named after its key (a SHA-256 of everything that
+changes the trained result, computed by ``training.fit``) holding
+``model.weights.h5`` (weights only) and ``entry.json`` (format version, the
+training history, date, seconds and the SHA-256 of the weights file).
+
+Where: ``$AE_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/autoencoders-course/models``,
+else ``~/.cache/autoencoders-course/models``; never inside the repository.
+``AE_CACHE=0`` switches the store off (every model trains), ``AE_RETRAIN=1`` trains
+every model again and replaces its entry.
+
+Never a wrong model: an entry whose files are missing, unreadable, of another format
+version or whose weights do not match their checksum is reported as broken (one
+line saying why), removed, and the model trains again. Writes are atomic: an entry is
+written into a temporary folder beside the others and renamed into place in one
+step, so a kernel killed mid-write leaves no entry (only a temporary folder that the
+next write of the same key or ``make clean-cache`` removes), and two kernels writing
+the same entry at once leave one complete entry. A failed write (a full disk) is
+reported and leaves the trained model in memory untouched.
+
+Introduced by notebook 01's first training; used by every notebook that trains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = 1  # bump when the layout of an entry changes: older entries are then retrained, not misread
+DIR_VAR, SWITCH_VAR, RETRAIN_VAR = "AE_CACHE_DIR", "AE_CACHE", "AE_RETRAIN"
+COURSE_DIR = "autoencoders-course"
+WEIGHTS, META = "model.weights.h5", "entry.json"
+TMP_PREFIX = ".tmp-"
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(f"{name}={os.environ[name]!r} is not understood: use {name}=1 or {name}=0.")
+
+
+def enabled() -> bool:
+    """False when ``AE_CACHE=0`` switches the store off (the tests and ``make bench``'s training pass)."""
+    return _flag(SWITCH_VAR, True)
+
+
+def retrain_requested() -> bool:
+    """True when ``AE_RETRAIN=1`` asks for every model to train again (its entry is replaced)."""
+    return _flag(RETRAIN_VAR, False)
+
+
+def directory() -> Path:
+    """Where the entries live (see the module docstring); the folder may not exist yet."""
+    moved = os.environ.get(DIR_VAR, "").strip()
+    if moved:
+        return Path(moved).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base).expanduser() if base else Path.home() / ".cache"
+    return root / COURSE_DIR / "models"
+
+
+def key(parts: dict) -> str:
+    """The SHA-256 (hex) of ``parts`` written as canonical JSON (sorted keys)."""
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Entry:
+    """A complete, checked entry: where its weights are and what was stored with them."""
+
+    path: Path
+    meta: dict
+
+    @property
+    def weights(self) -> Path:
+        return self.path / WEIGHTS
+
+
+class BrokenEntry(Exception):
+    """An entry that cannot be trusted; the message says why, in a few words."""
+
+
+def entry_path(k: str, folder: Path | None = None) -> Path:
+    return (folder or directory()) / k
+
+
+def read(k: str, folder: Path | None = None) -> Entry | None:
+    """The checked entry for key ``k``; None when there is none.
+
+    Raises :class:`BrokenEntry` when one is there but cannot be trusted (missing or
+    unreadable files, another format version, another key, a weights file that does
+    not match its checksum).
+    """
+    path = entry_path(k, folder)
+    if not path.exists():
+        return None
+    try:
+        meta = json.loads((path / META).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BrokenEntry(f"{META} is missing") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BrokenEntry(f"{META} is unreadable ({type(exc).__name__})") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise BrokenEntry(f"written in another format (version {found!r}, this course reads {FORMAT})")
+    if meta.get("key") != k:
+        raise BrokenEntry("it belongs to another key")
+    weights = path / WEIGHTS
+    try:
+        checksum = file_sha256(weights)
+    except OSError as exc:
+        raise BrokenEntry(f"{WEIGHTS} is missing or unreadable ({type(exc).__name__})") from exc
+    if checksum != meta.get("weights_sha256"):
+        raise BrokenEntry(f"{WEIGHTS} does not match its checksum (truncated or changed)")
+    return Entry(path, meta)
+
+
+def remove(k: str, folder: Path | None = None) -> None:
+    """Remove the entry of key ``k`` (renamed aside first, so no reader sees half of it)."""
+    path = entry_path(k, folder)
+    if not path.exists():
+        return
+    aside = path.with_name(f"{TMP_PREFIX}{k}-gone-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.rename(path, aside)
+    except OSError:
+        return  # another kernel removed or replaced it meanwhile
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def write(k: str, save_weights, meta: dict, folder: Path | None = None) -> Path:
+    """Write an entry atomically and return its folder.
+
+    ``save_weights(path)`` writes the weights file (``model.save_weights``). ``meta`` is
+    stored with the format version, the key and the weights' checksum. When another
+    kernel put a complete entry for ``k`` in place meanwhile, that one is kept. Raises
+    ``OSError`` (a full disk, no permission); the partial folder is removed either way.
+    """
+    folder = folder or directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{k}-", dir=folder))
+    try:
+        save_weights(str(tmp / WEIGHTS))
+        with open(tmp / WEIGHTS, "rb") as f:
+            os.fsync(f.fileno())
+        full = {**meta, "format": FORMAT, "key": k, "weights_sha256": file_sha256(tmp / WEIGHTS)}
+        with open(tmp / META, "w", encoding="utf-8") as f:
+            json.dump(full, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        target = entry_path(k, folder)
+        try:
+            os.rename(tmp, target)  # atomic; fails if a (non-empty) entry is already there
+        except OSError:
+            try:
+                read(k, folder)  # another kernel's complete entry: keep it
+            except BrokenEntry:
+                remove(k, folder)
+                os.rename(tmp, target)
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return target
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def summary(folder: Path | None = None) -> dict:
+    """Where the store is, how many complete entries it holds and their size on disk (bytes)."""
+    folder = folder or directory()
+    entries, size = 0, 0
+    if folder.exists():
+        for path in folder.iterdir():
+            if path.is_dir() and (_ENTRY_NAME.fullmatch(path.name) or path.name.startswith(TMP_PREFIX)):
+                size += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        entries = sum(1 for p in folder.iterdir() if p.is_dir() and _ENTRY_NAME.fullmatch(p.name))
+    return {"path": str(folder), "entries": entries, "bytes": size}
+
+
+def clear(folder: Path | None = None) -> dict:
+    """Empty the store (only its own folder); return what :func:`summary` said before."""
+    folder = folder or directory()
+    before = summary(folder)
+    if folder.exists():
+        for path in folder.iterdir():  # only what this module writes: AE_CACHE_DIR may be a shared folder
+            if path.is_dir() and (_ENTRY_NAME.fullmatch(path.name) or path.name.startswith(TMP_PREFIX)):
+                shutil.rmtree(path, ignore_errors=True)
+    return before
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"
+
+
+def main(argv=None) -> int:
+    """``python -m helpers.cache size|clear`` (``make cache-size``, ``make clean-cache``)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args not in (["size"], ["clear"]):
+        print("usage: python -m helpers.cache size|clear", file=sys.stderr)
+        return 2
+    if args == ["size"]:
+        s = summary()
+        state = "" if enabled() else f" (switched off by {SWITCH_VAR}=0)"
+        print(f"Trained-model cache{state}: {s['path']}: {s['entries']} model(s), {_size(s['bytes'])}")
+    else:
+        s = clear()
+        print(f"Removed {s['entries']} trained model(s), {_size(s['bytes'])}, from {s['path']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

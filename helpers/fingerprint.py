@@ -1,0 +1,247 @@
+"""Stable descriptions of what decides a training run's result, for the model cache's key.
+
+:func:`training_key_parts` describes a compiled model and a ``fit`` call as plain JSON
+data: the architecture (``to_json`` for Sequential and Functional models; for a
+subclassed model, e.g. notebook 06's VAE, its classes' qualified names and method
+sources, its sub-models and its own settings), the source of every custom layer
+class, a hash of the weights it starts from (which covers the seed), loss, metrics,
+the optimiser's configuration with its schedule (and its state, if it has trained
+before), epochs, batch size, the callbacks, a fingerprint of the data actually used
+(bytes, shape and dtype of each array), the dtype policy and the library versions.
+Names Keras generates (``dense_7``) are replaced by their order, so re-running a cell
+in the same kernel finds the same entry.
+
+Anything it cannot describe faithfully raises :class:`Unkeyable`; ``training.fit`` then
+trains without the cache and says why. Used only by :mod:`helpers.training`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import platform
+import random
+import re
+import types
+from importlib import metadata
+
+import numpy as np
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_LIBRARIES = ("tensorflow", "keras", "numpy")
+_MAX_DEPTH = 8
+
+
+class Unkeyable(Exception):
+    """Something a training run depends on that cannot be described for the key."""
+
+
+def array_fingerprint(a) -> dict:
+    """SHA-256 of an array's bytes with its shape and dtype."""
+    a = np.ascontiguousarray(np.asarray(a))
+    if a.dtype == object:
+        raise Unkeyable("an array of Python objects")
+    return {"sha256": hashlib.sha256(a.view(np.uint8).reshape(-1) if a.size else b"").hexdigest(),
+            "shape": list(a.shape), "dtype": str(a.dtype)}
+
+
+def _is_array(obj) -> bool:
+    if isinstance(obj, np.ndarray):
+        return True
+    module = type(obj).__module__ or ""
+    return (module.startswith(("tensorflow", "keras")) and hasattr(obj, "shape") and hasattr(obj, "dtype")
+            and hasattr(obj, "numpy"))
+
+
+def _source(func) -> str:
+    try:
+        return inspect.getsource(func)
+    except (OSError, TypeError):
+        code = getattr(func, "__code__", None)
+        if code is None:
+            raise Unkeyable(f"the source of {getattr(func, '__qualname__', func)!r} is not available") from None
+        return code.co_code.hex() + repr([c for c in code.co_consts if not isinstance(c, types.CodeType)])
+
+
+def _own_code(cls) -> bool:
+    module = cls.__module__ or ""
+    return not module.startswith(("keras", "tensorflow", "builtins", "numpy", "abc", "typing"))
+
+
+def class_description(cls) -> dict:
+    """Qualified name, and for the course's or a notebook's own classes the source of every method
+    they define (through their whole hierarchy down to the library's classes)."""
+    out = {"class": f"{cls.__module__}.{cls.__qualname__}"}
+    methods = {}
+    for klass in cls.__mro__:
+        if not _own_code(klass):
+            continue
+        for name, member in vars(klass).items():
+            func = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+            if isinstance(func, types.FunctionType):
+                methods[f"{klass.__qualname__}.{name}"] = _source(func)
+    if methods:
+        out["methods"] = methods
+    return out
+
+
+def describe(obj, depth: int = 0, seen=None):
+    """``obj`` as JSON data that changes whenever ``obj`` would change a training run."""
+    import keras
+
+    seen = set() if seen is None else seen
+    if depth > _MAX_DEPTH:
+        raise Unkeyable("an object nested too deeply to describe")
+    if obj is None or isinstance(obj, bool | int | str):
+        return obj
+    if isinstance(obj, float):
+        return repr(obj)  # keeps nan and inf apart from each other and JSON-safe
+    if isinstance(obj, np.generic):
+        return describe(obj.item(), depth, seen)
+    if _is_array(obj):
+        return array_fingerprint(obj)
+    if id(obj) in seen:
+        return "<seen>"
+    seen = seen | {id(obj)}
+    if isinstance(obj, list | tuple):
+        return [describe(o, depth + 1, seen) for o in obj]
+    if isinstance(obj, dict):
+        return {str(k): describe(v, depth + 1, seen) for k, v in obj.items()}
+    if isinstance(obj, keras.Model):
+        return model_description(obj)
+    if isinstance(obj, types.FunctionType | types.MethodType | types.BuiltinFunctionType):
+        func = getattr(obj, "__func__", obj)
+        return {"function": f"{func.__module__}.{func.__qualname__}",
+                "source": _source(func) if isinstance(func, types.FunctionType) else None}
+    if isinstance(obj, type):
+        return class_description(obj)
+    out = class_description(type(obj))
+    if hasattr(obj, "get_config") and not isinstance(obj, keras.callbacks.Callback):
+        try:
+            out["config"] = describe(obj.get_config(), depth + 1, seen)
+            return out
+        except NotImplementedError:
+            pass
+    state = {k: v for k, v in vars(obj).items() if not k.startswith("_") and k != "model"} \
+        if hasattr(obj, "__dict__") else None
+    if state is None:
+        text = _ADDRESS.sub("", repr(obj))
+        if text.startswith("<"):
+            raise Unkeyable(f"an object of type {type(obj).__qualname__} that shows no state")
+        return {**out, "repr": text}
+    return {**out, "state": describe(state, depth + 1, seen)}
+
+
+def _layers(model) -> list:
+    try:
+        return list(model._flatten_layers(include_self=False, recursive=True))
+    except AttributeError:  # pragma: no cover - Keras without the private walk
+        return list(getattr(model, "layers", []))
+
+
+def _rename(value, names: dict):
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return [_rename(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _rename(v, names) for k, v in value.items()}
+    return value
+
+
+_BASE_ATTRIBUTES: set[str] | None = None
+
+
+def model_description(model) -> dict:
+    """Architecture of ``model`` with Keras' generated layer names replaced by their order."""
+    import keras
+
+    global _BASE_ATTRIBUTES
+    layers = _layers(model)
+    names = {}
+    for layer in [model, *layers]:
+        names.setdefault(layer.name, f"layer{len(names)}")
+    out = {"class": class_description(type(model))}
+    try:
+        out["json"] = _rename(_json_config(model), names)
+    except (NotImplementedError, TypeError, ValueError):
+        out["json"] = None
+    out["custom_layers"] = sorted({repr(class_description(type(layer))) for layer in layers
+                                   if _own_code(type(layer))})
+    if out["json"] is None:  # subclassed: its sub-models and settings
+        if _BASE_ATTRIBUTES is None:
+            _BASE_ATTRIBUTES = set(vars(keras.Model()))
+        own = {}
+        for name, value in vars(model).items():
+            if name.startswith("_") or name in _BASE_ATTRIBUTES:
+                continue
+            if isinstance(value, keras.Layer):
+                own[name] = model_description(value) if isinstance(value, keras.Model) \
+                    else _rename(describe(value), names)
+            elif isinstance(value, bool | int | float | str | type(None) | list | tuple):
+                own[name] = describe(value)
+        out["attributes"] = own
+    return out
+
+
+def _json_config(model):
+    import json
+
+    config = json.loads(model.to_json())
+    config.pop("compile_config", None)  # described on its own (loss, metrics, optimizer)
+    return config
+
+
+def weights_hash(variables) -> str:
+    """SHA-256 of the variables' values, shapes and dtypes, in order (their names are left out)."""
+    digest = hashlib.sha256()
+    for v in variables:
+        a = np.ascontiguousarray(np.asarray(v))
+        digest.update(f"{a.shape}{a.dtype}".encode())
+        digest.update(a.view(np.uint8).reshape(-1) if a.size else b"")
+    return digest.hexdigest()
+
+
+def _without_name(description: dict) -> dict:
+    """An optimizer's description without the name Keras numbers per kernel (adam, adam_1, ...)."""
+    config = description.get("config")
+    if isinstance(config, dict):
+        description["config"] = {k: v for k, v in config.items() if k != "name"}
+    return description
+
+
+def versions() -> dict:
+    from . import __version__
+
+    found = {"course": __version__, "python": ".".join(platform.python_version_tuple()[:2])}
+    for name in _LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def training_key_parts(model, x, y, validation_data, epochs, batch_size, shuffle, callbacks, fit_options) -> dict:
+    """Everything that decides the result of ``model.fit(x, y, ...)`` (see the module docstring)."""
+    import keras
+
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
+        raise Unkeyable("the model is not compiled")
+    compile_config = getattr(getattr(model, "_compile_config", None), "config", None) or {}
+    optimizer = model.optimizer
+    parts = {
+        "model": model_description(model),
+        "initial_weights": weights_hash(model.weights),
+        "compile": describe({k: v for k, v in compile_config.items() if k != "optimizer"}),
+        "optimizer": _without_name(describe(optimizer)),
+        "optimizer_state": weights_hash(optimizer.variables) if optimizer.built else None,
+        "fit": {"epochs": epochs, "batch_size": batch_size, "shuffle": describe(shuffle),
+                "callbacks": describe(list(callbacks)), "options": describe(fit_options)},
+        "data": {"x": describe(x), "y": describe(y), "validation": describe(validation_data)},
+        "dtype_policy": keras.config.dtype_policy().name,
+        "versions": versions(),
+    }
+    if not model.weights:  # not built yet: its weights will come from the random state
+        parts["random_state"] = hashlib.sha256(repr(random.getstate()).encode()).hexdigest()
+    return parts
