@@ -196,7 +196,7 @@ def weights_hash(variables) -> str:
     """SHA-256 of the variables' values, shapes and dtypes, in order (their names are left out)."""
     digest = hashlib.sha256()
     for v in variables:
-        a = np.ascontiguousarray(np.asarray(v))
+        a = np.ascontiguousarray(np.asarray(v.numpy() if hasattr(v, "numpy") else v))
         digest.update(f"{a.shape}{a.dtype}".encode())
         digest.update(a.view(np.uint8).reshape(-1) if a.size else b"")
     return digest.hexdigest()

@@ -1,0 +1,258 @@
+"""The model cache (helpers/cache.py) through training.fit: a model is reused only when it was
+trained the same way, a broken entry is retrained with a notice, writes are atomic."""
+
+import json
+import multiprocessing
+import os
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from helpers import cache, training
+
+X = np.random.default_rng(0).random((64, 8), dtype=np.float32)
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, monkeypatch):
+    """A fresh store per test, switched on whatever the environment says (make test switches it off)."""
+    monkeypatch.setenv("AE_CACHE_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("AE_CACHE", "1")
+    monkeypatch.delenv("AE_RETRAIN", raising=False)
+    return tmp_path / "models"
+
+
+def tiny(lr=1e-2, seed=1, units=2):
+    training.set_seed(seed)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(units, activation="relu"),
+                              keras.layers.Dense(8)])
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss="mse")
+    return model
+
+
+def train(model, x=X, epochs=2, batch_size=16, **kwargs):
+    return training.fit(model, x, x, epochs=epochs, batch_size=batch_size, live=False, **kwargs)
+
+
+def same_weights(a, b):
+    return all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights(), strict=True))
+
+
+def test_the_same_training_is_reused_with_its_history(store, capsys):
+    first = tiny()
+    trained = train(first, name="tiny")
+    assert not trained.reused
+    capsys.readouterr()
+    second = tiny()
+    reused = train(second, name="tiny")
+    out = capsys.readouterr().out
+    assert reused.reused and same_weights(first, second)
+    assert reused.logs == trained.logs and reused.epoch_seconds == trained.epoch_seconds
+    assert reused.history["loss"] == [log["loss"] for log in trained.logs]
+    notice = [line for line in out.splitlines() if "reused" in line]
+    assert len(notice) == 1 and "AE_RETRAIN=1" in notice[0] and "2 epochs" in notice[0]
+    assert out.count("epoch 2/2") == 1  # the stored epochs are shown again
+    assert cache.summary()["entries"] == 1
+
+
+@pytest.mark.parametrize("change", ["learning rate", "epochs", "batch size", "seed", "architecture"])
+def test_a_changed_hyperparameter_trains_again(change):
+    train(tiny())
+    model = tiny(lr=5e-3) if change == "learning rate" else tiny(seed=2) if change == "seed" \
+        else tiny(units=3) if change == "architecture" else tiny()
+    again = train(model, epochs=3 if change == "epochs" else 2, batch_size=8 if change == "batch size" else 16)
+    assert not again.reused
+    assert cache.summary()["entries"] == 2
+
+
+def test_different_data_trains_again():
+    train(tiny())
+    other = X.copy()
+    other[0, 0] += 1e-3  # one pixel of one image
+    assert not train(tiny(), x=other).reused
+    assert not train(tiny(), x=X[:32]).reused
+    assert not train(tiny(), x=X.astype(np.float64)).reused
+    assert train(tiny(), x=X.copy()).reused  # the same bytes in another array: the same data
+
+
+def entry_folder(store):
+    (folder,) = [p for p in store.iterdir() if not p.name.startswith(cache.TMP_PREFIX)]
+    return folder
+
+
+def truncate(folder):
+    weights = folder / cache.WEIGHTS
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+
+
+def other_format(folder):
+    meta = json.loads((folder / cache.META).read_text())
+    (folder / cache.META).write_text(json.dumps({**meta, "format": cache.FORMAT + 1}))
+
+
+CORRUPTIONS = {
+    "truncated weights": (truncate, "checksum"),
+    "no metadata (killed mid-write)": (lambda f: (f / cache.META).unlink(), "missing"),
+    "garbled metadata": (lambda f: (f / cache.META).write_bytes(b"\x00{not json"), "unreadable"),
+    "another format version": (other_format, "another format"),
+    "weights missing": (lambda f: (f / cache.WEIGHTS).unlink(), "missing or unreadable"),
+}
+
+
+@pytest.mark.parametrize("how", CORRUPTIONS)
+def test_a_broken_entry_is_detected(store, how):
+    cache.write("a" * 64, lambda p: open(p, "wb").write(b"weights" * 100), {"logs": []})
+    damage, words = CORRUPTIONS[how]
+    damage(entry_folder(store))
+    with pytest.raises(cache.BrokenEntry, match=words):
+        cache.read("a" * 64)
+
+
+def test_a_corrupt_entry_retrains_with_a_notice(store, capsys):
+    trained_model = tiny()
+    train(trained_model)
+    truncate(entry_folder(store))
+    capsys.readouterr()
+    model = tiny()
+    again = train(model)
+    out = capsys.readouterr().out
+    assert not again.reused and same_weights(model, trained_model)
+    assert [line for line in out.splitlines() if "ignored" in line] == [
+        "cached model ignored: model.weights.h5 does not match its checksum (truncated or changed); "
+        "training it again"]
+    assert cache.read(entry_folder(store).name) is not None  # written again, complete
+    assert train(tiny()).reused
+
+
+def test_retrain_requested_trains_again_and_replaces_the_entry(store, monkeypatch, capsys):
+    train(tiny())
+    monkeypatch.setenv("AE_RETRAIN", "1")
+    capsys.readouterr()
+    assert not train(tiny()).reused
+    assert "AE_RETRAIN=1" in capsys.readouterr().out
+    monkeypatch.delenv("AE_RETRAIN")
+    assert train(tiny()).reused and cache.summary()["entries"] == 1
+
+
+def test_a_disabled_cache_trains_and_stores_nothing(store, monkeypatch, capsys):
+    monkeypatch.setenv("AE_CACHE", "0")
+    assert not train(tiny()).reused
+    assert not train(tiny()).reused
+    assert "AE_CACHE=0" in capsys.readouterr().out
+    assert not store.exists() or not any(store.iterdir())
+
+
+def test_a_failed_write_keeps_the_trained_model(store, monkeypatch, capsys):
+    def full_disk(path):
+        raise OSError(28, "No space left on device")
+
+    model, reference = tiny(), tiny()
+    monkeypatch.setattr(model, "save_weights", full_disk)
+    progress = train(model)
+    out = capsys.readouterr().out
+    assert "could not store the trained model" in out and "No space left" in out
+    assert not progress.reused and not same_weights(model, reference)  # trained, and kept
+    assert not any(store.iterdir())  # no partial entry left behind
+
+
+def test_the_store_is_outside_the_repository_and_movable(monkeypatch, tmp_path):
+    monkeypatch.delenv("AE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.directory() == tmp_path / "xdg" / "autoencoders-course" / "models"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.directory() == cache.Path.home() / ".cache" / "autoencoders-course" / "models"
+    monkeypatch.setenv("AE_CACHE", "maybe")
+    with pytest.raises(ValueError, match="AE_CACHE=1 or AE_CACHE=0"):
+        cache.enabled()
+
+
+def test_clear_removes_only_the_course_entries(store):
+    cache.write("b" * 64, lambda p: open(p, "wb").write(b"w" * 1000), {"logs": []})
+    (store / "notes.txt").write_text("someone else's file")
+    before = cache.clear()
+    assert before["entries"] == 1 and before["bytes"] > 1000
+    assert [p.name for p in store.iterdir()] == ["notes.txt"]
+
+
+def _slow_writer(folder, k, label, barrier):
+    def save(path):
+        with open(path, "wb") as f:
+            for _ in range(20):
+                f.write(label * 50_000)
+                f.flush()
+                time.sleep(0.005)
+
+    barrier.wait()
+    cache.write(k, save, {"writer": label.decode()}, folder)
+
+
+def test_two_writers_of_the_same_entry_leave_one_complete_entry(store):
+    k = "c" * 64
+    ctx = multiprocessing.get_context("fork")
+    for _ in range(3):
+        cache.remove(k, store)
+        barrier = ctx.Barrier(2)
+        writers = [ctx.Process(target=_slow_writer, args=(store, k, label, barrier)) for label in (b"A", b"B")]
+        for w in writers:
+            w.start()
+        for w in writers:
+            w.join(30)
+        assert [w.exitcode for w in writers] == [0, 0]
+        entry = cache.read(k, store)
+        label = entry.meta["writer"].encode()
+        assert entry.weights.read_bytes() == label * 1_000_000
+        assert [p.name for p in store.iterdir()] == [k]  # no temporary folder left
+
+
+def _killed_writer(folder, k):
+    def save(path):
+        with open(path, "wb") as f:
+            f.write(b"half")
+            f.flush()
+        os.kill(os.getpid(), 9)
+
+    cache.write(k, save, {}, folder)
+
+
+def test_a_writer_killed_mid_write_leaves_no_entry(store):
+    k = "d" * 64
+    writer = multiprocessing.get_context("fork").Process(target=_killed_writer, args=(store, k))
+    writer.start()
+    writer.join(30)
+    assert writer.exitcode == -9
+    assert cache.read(k, store) is None  # only a temporary folder, never read as an entry
+    cache.write(k, lambda p: open(p, "wb").write(b"whole"), {}, store)
+    assert cache.read(k, store).weights.read_bytes() == b"whole"
+
+
+def test_a_subclassed_model_with_its_own_train_step_is_reused():
+    class Twice(keras.Model):  # like notebook 06's VAE: weights in sub-models, never marked built by fit
+        def __init__(self, inner, scale=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.inner, self.scale = inner, scale
+
+        def call(self, x):
+            return self.inner(x)
+
+        def train_step(self, x):
+            import tensorflow as tf
+
+            with tf.GradientTape() as tape:
+                loss = keras.ops.mean((self.inner(x) - x) ** 2) * self.scale
+            self.optimizer.apply(tape.gradient(loss, self.trainable_weights), self.trainable_weights)
+            return {"loss": loss}
+
+    def build(scale):
+        training.set_seed(3)
+        model = Twice(tiny(), scale)
+        model.compile(optimizer=keras.optimizers.Adam(1e-2))
+        return model
+
+    first = build(1.0)
+    assert not training.fit(first, X, epochs=1, batch_size=16, live=False).reused
+    second = build(1.0)
+    assert training.fit(second, X, epochs=1, batch_size=16, live=False).reused
+    assert same_weights(first, second)
+    assert not training.fit(build(2.0), X, epochs=1, batch_size=16, live=False).reused
