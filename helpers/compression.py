@@ -146,7 +146,8 @@ def bytes_for_error(sizes, errors, target: float) -> float:
 
     ``sizes`` and ``errors`` are the method's points (bytes per image, error), in any order;
     between the two points that bracket ``target`` the bytes are interpolated on a log scale.
-    NaN when no two points bracket it (the method never gets that low, or is always lower).
+    If even the method's cheapest point is at or below ``target``, that point's bytes (an upper
+    bound: the method may need fewer). NaN when no point gets that low.
     """
     order = np.argsort(np.asarray(sizes, dtype=float))
     sizes, errors = np.asarray(sizes, float)[order], np.asarray(errors, float)[order]
@@ -159,4 +160,4 @@ def bytes_for_error(sizes, errors, target: float) -> float:
                 return float(s0)
             t = (e0 - target) / (e0 - e1)
             return float(np.exp(np.log(s0) + t * (np.log(s1) - np.log(s0))))
-    return float("nan")
+    return float(sizes[0]) if errors[0] <= target else float("nan")

@@ -156,6 +156,14 @@ def _accuracy_07(r, features: str, labels: int) -> float:
     return r.value(f"logreg {features}, {labels} labels", "accuracy")
 
 
+def _jpeg_data_below_ae_07(r) -> float:
+    """JPEG's image data (no container) at the cheapest quality with a lower error than the 8-bit AE code, / its bytes."""
+    ae = r.value("compression AE 32, 8-bit")
+    data = [r.value(name, "data_bytes") for name, error in r.values("compression JPEG quality ").items()
+            if error < ae]
+    return min(data, default=float("inf")) / r.value("compression AE 32, 8-bit", "bytes_per_image")
+
+
 NB07 = [
     Claim("07", "Inverted digits and random noise, far from the training data, are caught perfectly",
           lambda r: min(_auc_07(r, "inverted"), _auc_07(r, "random noise")), ">=", quick=0.99, full=0.99,
@@ -189,6 +197,14 @@ NB07 = [
           lambda r: max(r.value(f"compression {m}, 8-bit") / r.value(f"compression {m}, float32") - 1
                         for m in ("AE 32", "PCA 32")), "<=", quick=0.02, full=0.02,
           unit="(relative error increase, the larger)"),
+    Claim("07", "Every JPEG file of a digit, at any quality, is several times the autoencoder's 8-bit code: "
+          "mostly headers and tables",
+          lambda r: min(r.values("compression JPEG quality ", "bytes_per_image").values())
+          / r.value("compression AE 32, 8-bit", "bytes_per_image"), ">=", quick=4.0, full=5.0,
+          unit="× the code's bytes (the smallest JPEG file)"),
+    Claim("07", "Counting only its image data, a JPEG with a lower error than the 8-bit code takes less than twice "
+          "the code's bytes",
+          _jpeg_data_below_ae_07, "<", quick=2.0, full=2.0, unit="× the code's bytes"),
 ]
 
 # ============================================================================================
