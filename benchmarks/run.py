@@ -54,6 +54,8 @@ BEFORE_JSON = ROOT / "benchmarks" / "before_speedup.json"
 PROFILE_JSON = ROOT / "benchmarks" / "profile_cells.json"
 LONGER_NOTEBOOK = "04"
 LONGER_SCALE = 2.0
+# --longer also runs notebook 02 ten times as long: its recipes at the tutorials' 50 epochs (5 x 10).
+RECIPES_NOTEBOOK, RECIPES_SCALE = "02", 10.0
 VERSIONED = ("tensorflow", "keras", "numpy", "scikit-learn", "matplotlib", "ipywidgets", "nbclient")
 
 
@@ -251,11 +253,14 @@ def build_and_write(out: Path, output: Path | None) -> str:
     if longer is not None:
         longer["rows"] = results.read_dir(out / "results-longer")
     quick = saved.get("quick_pass")
+    recipes = saved.get("recipes")
+    if recipes is not None:
+        recipes["rows"] = results.read_dir(out / "results-recipes") if (out / "results-recipes").exists() else []
     if quick is not None:
         quick["rows"] = results.read_dir(out / "results-quick") if (out / "results-quick").exists() else []
     text = table.build(rows, saved["runs"], saved.get("pca", {}), saved["meta"], saved.get("explorers"), longer,
                        quick, roofline=saved.get("roofline"), before=read_json(BEFORE_JSON),
-                       profile=read_json(PROFILE_JSON))
+                       profile=read_json(PROFILE_JSON), recipes=recipes)
     target = output or Path(saved["meta"].get("output") or out / "RESULTS.md")
     target.write_text(text, encoding="utf-8")
     return text
@@ -290,7 +295,8 @@ def parse(argv=None):
                         help="also run every selected notebook in quick mode (AE_FAST=1): quick-mode claims "
                              "and wall times beside the full ones")
     parser.add_argument("--longer", action="store_true",
-                        help=f"also run notebook {LONGER_NOTEBOOK} with AE_EPOCH_SCALE={LONGER_SCALE:g}")
+                        help=f"also run notebook {LONGER_NOTEBOOK} with AE_EPOCH_SCALE={LONGER_SCALE:g} and notebook "
+                             f"{RECIPES_NOTEBOOK} with AE_EPOCH_SCALE={RECIPES_SCALE:g} (its recipes at 50 epochs)")
     make_test = parser.add_mutually_exclusive_group()
     make_test.add_argument("--time-make-test", action="store_true", help="also run and time `make test`")
     make_test.add_argument("--make-test-seconds", type=float, help="a `make test` time measured elsewhere")
@@ -350,6 +356,11 @@ def main(argv=None) -> int:
             longer = {"scale": LONGER_SCALE, "runs": longer_runs}
         else:
             log(f"Longer training skipped: notebook {LONGER_NOTEBOOK} is not there.")
+    recipes = None
+    if args.longer and not args.quick and find_notebooks([RECIPES_NOTEBOOK]):
+        log(f"The recipes at 50 epochs: notebook {RECIPES_NOTEBOOK} with AE_EPOCH_SCALE={RECIPES_SCALE:g} ...")
+        recipes = {"scale": RECIPES_SCALE, "runs": run_notebooks(find_notebooks([RECIPES_NOTEBOOK]), out / "results-recipes",
+                                                                  False, False, args.timeout, scale=RECIPES_SCALE)}
     explorers = run_explorers(out, args.skip_explorers, args.quick)
     roofline = run_roofline(out, args.skip_roofline, args.quick)
     make_test = None
@@ -380,7 +391,7 @@ def main(argv=None) -> int:
         "make_test": make_test, "output": str(output),
     }
     saved = {"meta": meta, "runs": runs, "pca": pca, "explorers": explorers, "longer": longer,
-             "quick_pass": quick_pass, "roofline": roofline}
+             "quick_pass": quick_pass, "roofline": roofline, "recipes": recipes}
     (out / "run.json").write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
     text = build_and_write(out, output)
     log("")

@@ -620,6 +620,29 @@ def recipes_section(rows) -> list[str]:
     return lines
 
 
+def recipes_longer_section(rows, recipes) -> list[str]:
+    """Notebook 02 run again with every model trained ``scale`` times as long, beside the main run."""
+    if not recipes:
+        return []
+    scale = recipes.get("scale", 10)
+    lines = ["", f"### The recipes at the tutorials' 50 epochs (notebook 02, AE_EPOCH_SCALE={scale:g})", "",
+             f"A second run of notebook 02 with every model trained {scale:g} times as many epochs (the recipes: "
+             "50, as the tutorials train them), beside the main run. Lower: whether the longer run ends below it.", ""]
+    main = {r.get("name"): r for r in model_rows(rows) if r.get("notebook") == "02"}
+    body = []
+    for r in model_rows(recipes.get("rows", [])):
+        before = main.get(r.get("name"), {})
+        error, earlier = number(r.get("test_error")), number(before.get("test_error"))
+        lower = DASH if error is None or earlier is None else "yes" if error < earlier else "**no**"
+        body.append((r.get("name", DASH), fmt_int(before.get("epochs")), fmt(before.get("test_error")),
+                     fmt_int(r.get("epochs")), fmt(r.get("test_error")), lower))
+    if not body:
+        run = (recipes.get("runs") or [{}])[0]
+        return lines + [f"No rows recorded (run status: {run.get('status', '?')} {run.get('error', '')})."]
+    return lines + markdown_table(("Model", "Epochs", "Test error", "Epochs, longer run", "Test error, longer run",
+                                   "Lower"), body)
+
+
 def vae_section(rows) -> list[str]:
     found = [r for r in rows if number(r.get("neg_elbo_nats")) is not None or is_diverged(r.get("neg_elbo_nats"))]
     lines = ["", "## Variational autoencoder: held-out negative ELBO", "",
@@ -705,10 +728,36 @@ def longer_section(longer) -> list[str]:
     return lines + markdown_table(("Model", "Code size", "Epochs", "Training time", "Test error"), body)
 
 
+def is_compression(row) -> bool:
+    """A point of notebook 07's rate–distortion comparison (its name starts with "compression ")."""
+    return str(row.get("name", "")).startswith("compression ") and number(row.get("bytes_per_image")) is not None
+
+
+def compression_section(rows) -> list[str]:
+    found = [r for r in rows if is_compression(r)]
+    if not found:
+        return []
+    lines = ["", "## Compression: bytes per digit against error (notebook 07)", "",
+             "Rate and distortion on the same test digits: bytes stored per digit and squared error per image after "
+             "decoding. Codes are quantised to the stated bits per number and packed, with nothing around them (the "
+             "decoder, PCA components and quantisation ranges are shared and not counted). JPEG and PNG are one file "
+             "per digit (Pillow): \"image data\" is JPEG's entropy-coded scan or PNG's compressed pixel stream, "
+             "\"container\" the rest of the file (markers, headers, tables). zlib compresses the raw 8-bit pixels, "
+             "each digit alone or all as one stream. Lossless methods have error 0.", ""]
+    body = []
+    for r in found:
+        total, data = number(r.get("bytes_per_image")), number(r.get("data_bytes"))
+        body.append((r.get("name", DASH).removeprefix("compression "), fmt(total, 1),
+                     DASH if data is None else fmt(data, 1), DASH if data is None else fmt(total - data, 1),
+                     fmt(r.get("test_error"))))
+    return lines + markdown_table(("Method", "Bytes per digit", "Of which image data", "Container",
+                                   "Squared error per image"), body)
+
+
 def other_section(rows) -> list[str]:
     others = [r for r in rows if not is_model(r) and not is_pca(r) and not is_recipe(r)
               and number(r.get("neg_elbo_nats")) is None and not is_diverged(r.get("neg_elbo_nats"))
-              and number(r.get("gap_to_pca_percent")) is None]
+              and number(r.get("gap_to_pca_percent")) is None and not is_compression(r)]
     if not others:
         return []
     lines = ["", "## Other measurements the notebooks recorded", ""]
@@ -809,13 +858,14 @@ def time_section(runs, before=None, profile=None) -> list[str]:
 
 
 def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None, roofline=None, before=None,
-          profile=None) -> str:
+          profile=None, recipes=None) -> str:
     """The whole RESULTS.md text. ``quick``: ``{"rows", "runs"}`` of a quick-mode pass, if one ran."""
     pca = {int(k): v for k, v in (pca or {}).items()}
     quick_runs = (quick or {}).get("runs")
     parts = (header_lines(meta) + targets_section(rows, runs, pca, meta, quick)
              + claims_section(rows, runs, meta, quick) + models_section(rows, pca)
-             + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows) + vae_section(rows)
+             + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows)
+             + recipes_longer_section(rows, recipes) + vae_section(rows) + compression_section(rows)
              + runs_section(runs, meta, quick_runs) + time_section(runs, before, profile)
              + roofline_section(rows, roofline) + explorers_section(explorers) + longer_section(longer)
              + pca_section(rows, pca) + other_section(rows))

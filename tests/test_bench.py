@@ -56,7 +56,8 @@ def test_missing_fields_show_a_dash_and_odd_rows_do_not_break_the_table():
     models = text.split("## Every model")[1].split("##")[0]
     assert "denoiser" in models and "compression PNG" not in models and "weird" not in models
     other = text.split("## Other measurements")[1]
-    assert "auc=0.930" in other and "bytes_per_image=170" in other and "weird" in other
+    assert "auc=0.930" in other and "compression PNG" not in other and "weird" in other
+    assert "| PNG | 170.0 | — | — | 0.00 |" in text.split("## Compression")[1]
     assert "No row with `neg_elbo_nats`" in text
     assert "Not measured in this run." in text  # no explorer figures
 
@@ -387,3 +388,31 @@ def test_table_only_reads_the_quick_pass(tmp_path):
     text = output.read_text()
     assert "| 0.9166 (largest error ratio AE / PCA) |" in text  # 40.0 / 43.64, from results-quick
     assert "| 30.0 s | 1 min |" in text
+
+
+def test_compression_section_splits_files_into_image_data_and_container():
+    rows = [{"notebook": "07", "name": "compression JPEG quality 5", "bytes_per_image": 213.7, "data_bytes": 41.9,
+             "test_error": 6.88},
+            {"notebook": "07", "name": "compression AE 32, 8-bit", "bytes_per_image": 32.0, "test_error": 9.12},
+            {"notebook": "07", "name": "anomaly AUC, inverted", "auc": 1.0}]
+    lines = table.compression_section(rows)
+    assert "| JPEG quality 5 | 213.7 | 41.9 | 171.8 | 6.88 |" in lines
+    assert "| AE 32, 8-bit | 32.0 | — | — | 9.12 |" in lines
+    assert not any("compression" in line for line in table.other_section(rows))
+    assert "## Compression" in table.build(rows, [], {}, {"full_data": True})
+    assert table.compression_section(rows[2:]) == []
+
+
+def test_recipes_at_50_epochs_beside_the_main_run():
+    main = [{"notebook": "02", "name": "recipe: 64-unit dense, BCE", "code_size": 64, "epochs": 5, "test_error": 6.75},
+            {"notebook": "02", "name": "recipe: Adadelta (lr 0.001, as written)", "code_size": 32, "epochs": 5,
+             "test_error": 181.98}]
+    longer = [{**main[0], "epochs": 50, "test_error": 3.1}, {**main[1], "epochs": 50, "test_error": 182.5}]
+    recipes = {"scale": 10.0, "runs": [{"status": "ok"}], "rows": longer}
+    text = table.build(main, [], {}, FULL, recipes=recipes)
+    section = text.split("### The recipes at the tutorials' 50 epochs (notebook 02, AE_EPOCH_SCALE=10)")[1]
+    assert "| recipe: 64-unit dense, BCE | 5 | 6.75 | 50 | 3.10 | yes |" in section
+    assert "| recipe: Adadelta (lr 0.001, as written) | 5 | 181.98 | 50 | 182.50 | **no** |" in section
+    assert "50 epochs" not in table.build(main, [], {}, FULL)
+    failed = {"scale": 10.0, "runs": [{"status": "error", "error": "Timeout"}], "rows": []}
+    assert "Timeout" in table.build(main, [], {}, FULL, recipes=failed)
