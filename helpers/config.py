@@ -23,6 +23,8 @@ import numpy as np
 
 ENV_VAR = "AE_FAST"
 SCALE_VAR = "AE_EPOCH_SCALE"  # full mode only: train every model this many times longer
+SEED_VAR = "AE_SEED"  # the seed a notebook's headline model starts from (make bench's repeats)
+DEFAULT_SEED = 42
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -57,6 +59,19 @@ def epoch_scale() -> float:
     return value
 
 
+def seed() -> int:
+    """The seed ``AE_SEED`` asks for (default 42): a benchmark repeats a headline with others."""
+    raw = os.environ.get(SEED_VAR, "").strip()
+    if not raw:
+        return DEFAULT_SEED
+    if not raw.isdigit():
+        raise ValueError(
+            f"{SEED_VAR}={raw!r} is not understood: give a whole number >= 0, e.g. {SEED_VAR}=43, "
+            f"or leave it unset for the course's seed {DEFAULT_SEED}."
+        )
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """Epochs and data sizes for this run. Get one from :func:`settings`."""
@@ -65,6 +80,7 @@ class RunSettings:
     train_size: int | None  # quick mode's cut for a subset call without a budget; None: every digit
     test_size: int | None  # the same for test digits
     scale: float = 1.0  # full-mode epochs are multiplied by this (AE_EPOCH_SCALE)
+    seed: int = DEFAULT_SEED  # AE_SEED: where the notebook's headline model starts from
 
     def epochs(self, full: int, quick: int = 1) -> int:
         """The number of epochs to train: ``full`` normally, ``quick`` in quick mode."""
@@ -126,7 +142,8 @@ class RunSettings:
                 "blurrier; the lesson's claims are checked against quick-mode thresholds."
             )
         longer = f" x {self.scale:g} ({SCALE_VAR})" if self.scale != 1 else ""
-        return f"Full mode: all the data and the full number of epochs{longer}."
+        seeded = f" Seed {self.seed} ({SEED_VAR})." if self.seed != DEFAULT_SEED else ""
+        return f"Full mode: all the data and the full number of epochs{longer}.{seeded}"
 
 
 # The common cut for a subset call that states no budget of its own (kept for older calls;
@@ -143,6 +160,7 @@ def settings(verbose: bool = True) -> RunSettings:
         train_size=QUICK_TRAIN_SIZE if quick else None,
         test_size=QUICK_TEST_SIZE if quick else None,
         scale=1.0 if quick else epoch_scale(),
+        seed=seed(),
     )
     if verbose:
         print(run.describe())

@@ -104,3 +104,16 @@ def test_quick_notice_says_what_quick_mode_keeps_and_costs(monkeypatch):
     text = config.settings(verbose=False).describe()
     assert "each model trains on its own subset" in text and "fewer epochs" in text
     assert "same unit" in text and "higher" in text and "claims" in text
+
+
+def test_seed_from_the_environment(monkeypatch):
+    monkeypatch.delenv(config.ENV_VAR, raising=False)
+    monkeypatch.delenv(config.SEED_VAR, raising=False)
+    assert config.settings(verbose=False).seed == 42
+    monkeypatch.setenv(config.SEED_VAR, "43")
+    run = config.settings(verbose=False)
+    assert run.seed == 43 and "Seed 43 (AE_SEED)" in run.describe()
+    for bad in ("-1", "4.5", "abc"):
+        monkeypatch.setenv(config.SEED_VAR, bad)
+        with pytest.raises(ValueError, match="AE_SEED=43"):
+            config.settings(verbose=False)
