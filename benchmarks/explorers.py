@@ -38,6 +38,8 @@ TARGET_MS = {"dense": 10.0, "conv": 25.0, "none": 10.0}
 
 def build_models(keras, code: int = 2):
     """Small decoders/encoders/autoencoders like the course's (weights untrained)."""
+    from helpers import precision
+
     layers = keras.layers
     keras.utils.set_random_seed(0)
     dense_dec = keras.Sequential([keras.Input((code,)), layers.Dense(256, activation="relu"),
@@ -47,15 +49,16 @@ def build_models(keras, code: int = 2):
     dense_enc = keras.Sequential([keras.Input((28, 28)), layers.Flatten(),
                                   layers.Dense(512, activation="relu"), layers.Dense(256, activation="relu"),
                                   layers.Dense(code)], name="dense_encoder")
-    conv_dec = keras.Sequential([
-        keras.Input((code,)), layers.Dense(7 * 7 * 64, activation="relu"), layers.Reshape((7, 7, 64)),
-        layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu"),
-        layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),
-        layers.Conv2D(1, 3, padding="same", activation="sigmoid")], name="conv_decoder")
-    conv_enc = keras.Sequential([
-        keras.Input((28, 28, 1)), layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
-        layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"), layers.Flatten(),
-        layers.Dense(code)], name="conv_encoder")
+    with precision.bfloat16():  # as notebook 04 builds its model: bfloat16 inside, float32 code and picture
+        conv_dec = keras.Sequential([
+            keras.Input((code,)), layers.Dense(7 * 7 * 64, activation="relu"), layers.Reshape((7, 7, 64)),
+            layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2D(1, 3, padding="same", activation="sigmoid", dtype="float32")], name="conv_decoder")
+        conv_enc = keras.Sequential([
+            keras.Input((28, 28, 1)), layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"), layers.Flatten(),
+            layers.Dense(code, dtype="float32")], name="conv_encoder")
     dense_ae = keras.Sequential([dense_enc, dense_dec], name="dense_autoencoder")
     conv_ae = keras.Sequential([conv_enc, conv_dec], name="conv_autoencoder")
     return {"dense": (dense_enc, dense_dec, dense_ae), "conv": (conv_enc, conv_dec, conv_ae)}

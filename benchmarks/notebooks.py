@@ -102,8 +102,17 @@ def _error_summary(exc) -> str:
     return f"{name}: {value}"[:300]
 
 
+def cells_up_to(cells, text: str, name: str = "the notebook") -> list:
+    """The cells up to and including the first code cell whose source contains ``text``."""
+    last = next((i for i, c in enumerate(cells) if c["cell_type"] == "code" and text in c["source"]), None)
+    if last is None:
+        raise ValueError(f"{name} has no code cell containing {text!r} to stop after")
+    return cells[:last + 1]
+
+
 def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back: bool = False,
-                 interval: float = 0.2, kernel_name: str = "python3", kernel_log=None) -> dict:
+                 interval: float = 0.2, kernel_name: str = "python3", kernel_log=None,
+                 stop_after: str | None = None) -> dict:
     """Execute ``path`` top to bottom in a fresh kernel; see the module docstring.
 
     env:
@@ -115,6 +124,9 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
     kernel_log:
         a file for the kernel process's own stdout/stderr (start-up warnings, C-level
         log lines); default: they go to this process's terminal.
+    stop_after:
+        run only up to the first code cell whose source contains this text (e.g. a
+        headline's ``results.record`` call); never written back. An error if no cell has it.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -122,6 +134,8 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    if stop_after is not None:
+        nb.cells, write_back = cells_up_to(nb.cells, stop_after, path.name), False
     probe = nbformat.v4.new_code_cell(PROBE, metadata={"tags": [PROBE_TAG]})
     nb.cells.append(probe)
     kernel_env = dict(os.environ)
