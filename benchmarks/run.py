@@ -11,7 +11,8 @@ Steps: say which MNIST the notebooks will get (``helpers.data.load_mnist``'s own
 notice); execute each ``notebooks/NN_*.ipynb`` top to bottom, one at a time, in a fresh
 kernel, in full mode (``AE_FAST`` removed from its environment) with ``AE_RESULTS_DIR``
 pointing at a fresh folder, so every ``helpers.results.record`` row of the run lands
-there; time each notebook and measure its peak memory; run ``benchmarks/explorers.py``;
+there; time each notebook and measure its peak memory; run ``benchmarks/explorers.py``
+and, in JupyterLab and Chromium, ``benchmarks/browser_latency.py`` (key press to painted picture);
 measure the machine's matrix-multiply peak (``benchmarks/roofline.py``, the roofline's limit);
 compute PCA at the code sizes the notebooks used; evaluate each notebook's claims
 (``helpers/lesson_claims.py``) on the recorded rows; write ``benchmarks/RESULTS.md`` and
@@ -200,6 +201,28 @@ def run_explorers(out: Path, skip: bool, quick: bool = False) -> dict | None:
     return {"error": f"benchmarks/explorers.py failed (exit {done.returncode}): {tail[0]}"}
 
 
+def run_browser_latency(out: Path, skip: bool, quick: bool = False) -> dict | None:
+    """benchmarks/browser_latency.py: slider key press to painted picture in JupyterLab + Chromium."""
+    if skip:
+        return None
+    target = out / "browser_latency.json"
+    log("Timing slider key press -> painted picture in Chromium (benchmarks/browser_latency.py) ...")
+    command = [sys.executable, "-m", "benchmarks.browser_latency", "--json", str(target)]
+    if quick:  # a smoke check of the plumbing, not figures
+        command += ["--moves", "10", "--warmup", "2"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    (out / "browser_latency.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    if target.exists():
+        measured = json.loads(target.read_text(encoding="utf-8"))
+        if measured.get("skipped"):
+            log(f"Browser slider latency skipped: {measured['skipped']}.")
+        return measured
+    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    log(f"benchmarks/browser_latency.py failed (exit {done.returncode}): {tail[0]}")
+    return {"error": f"benchmarks/browser_latency.py failed (exit {done.returncode}): {tail[0]}"}
+
+
 def run_roofline(out: Path, skip: bool, quick: bool = False) -> dict | None:
     """benchmarks/roofline.py in a fresh process (TensorFlow's default threads, as the notebooks get)."""
     if skip:
@@ -260,7 +283,8 @@ def build_and_write(out: Path, output: Path | None) -> str:
         quick["rows"] = results.read_dir(out / "results-quick") if (out / "results-quick").exists() else []
     text = table.build(rows, saved["runs"], saved.get("pca", {}), saved["meta"], saved.get("explorers"), longer,
                        quick, roofline=saved.get("roofline"), before=read_json(BEFORE_JSON),
-                       profile=read_json(PROFILE_JSON), recipes=recipes)
+                       profile=read_json(PROFILE_JSON), recipes=recipes,
+                       browser=saved.get("browser_latency"))
     target = output or Path(saved["meta"].get("output") or out / "RESULTS.md")
     target.write_text(text, encoding="utf-8")
     return text
@@ -302,6 +326,9 @@ def parse(argv=None):
     make_test.add_argument("--make-test-seconds", type=float, help="a `make test` time measured elsewhere")
     parser.add_argument("--skip-explorers", action="store_true",
                         help="do not run benchmarks/explorers.py (with --quick it runs only 20 updates each)")
+    parser.add_argument("--skip-browser-latency", action="store_true",
+                        help="do not time slider key press -> painted picture in Chromium "
+                             "(benchmarks/browser_latency.py; skipped with a note when Playwright or Chromium is missing)")
     parser.add_argument("--skip-roofline", action="store_true",
                         help="do not measure the matrix-multiply peak (benchmarks/roofline.py; with --quick it "
                              "times only small products)")
@@ -362,6 +389,7 @@ def main(argv=None) -> int:
         recipes = {"scale": RECIPES_SCALE, "runs": run_notebooks(find_notebooks([RECIPES_NOTEBOOK]), out / "results-recipes",
                                                                   False, False, args.timeout, scale=RECIPES_SCALE)}
     explorers = run_explorers(out, args.skip_explorers, args.quick)
+    browser_latency = run_browser_latency(out, args.skip_browser_latency, args.quick)
     roofline = run_roofline(out, args.skip_roofline, args.quick)
     make_test = None
     if args.time_make_test:
@@ -391,7 +419,8 @@ def main(argv=None) -> int:
         "make_test": make_test, "output": str(output),
     }
     saved = {"meta": meta, "runs": runs, "pca": pca, "explorers": explorers, "longer": longer,
-             "quick_pass": quick_pass, "roofline": roofline, "recipes": recipes}
+             "quick_pass": quick_pass, "roofline": roofline, "recipes": recipes,
+             "browser_latency": browser_latency}
     (out / "run.json").write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
     text = build_and_write(out, output)
     log("")

@@ -712,6 +712,30 @@ def explorers_section(explorers) -> list[str]:
                                    "Speed-up", "Target (median)", "Status"), body)
 
 
+def browser_latency_section(browser) -> list[str]:
+    """Key press to painted picture in JupyterLab + Chromium (``benchmarks/browser_latency.py``)."""
+    lines = ["", "## Slider explorers: key press to painted picture (in the browser)", ""]
+    if not browser:
+        return lines + ["Not measured in this run (--skip-browser-latency)."]
+    if browser.get("skipped") or browser.get("error"):
+        return lines + [f"Not measured: {browser.get('skipped') or browser.get('error')}."]
+    load_start, load_end = browser.get("load_average_start") or [None], browser.get("load_average_end") or [None]
+    lines += ["From `benchmarks/browser_latency.py`: JupyterLab (`lab/jupyter_lab_config.py`) in headless "
+              "Chromium, the first slider of `explore.latent_sliders` moved by one arrow key at a time; from "
+              "the `keydown` to the frame that shows the new decoded picture (src set, decoded, painted). "
+              "\"New picture arrives\": keydown to the new src, the round trip through the kernel. "
+              f"{browser.get('moves', '?')} presses per explorer after {browser.get('warmup_moves', '?')} warm-up "
+              f"ones; untrained models (an update costs the same); load average {fmt(load_start[0], 1)} → "
+              f"{fmt(load_end[0], 1)}. Milliseconds.", ""]
+    body = [(r.get("explorer", DASH), f"{r.get('model', DASH)}, {fmt_int(r.get('code_size'))}-d",
+             fmt(r.get("median_ms"), 1), fmt(r.get("p95_ms"), 1), fmt(r.get("arrive_median_ms"), 1),
+             f"≤ {fmt(browser.get('goal_ms'), 0)}",
+             DASH if r.get("meets_goal") is None else verdict(bool(r["meets_goal"])))
+            for r in browser.get("rows", [])]
+    return lines + markdown_table(("Explorer", "Model, code", "Median", "p95", "New picture arrives (median)",
+                                   "Goal (median)", "Status"), body)
+
+
 def longer_section(longer) -> list[str]:
     if not longer:
         return []
@@ -858,8 +882,9 @@ def time_section(runs, before=None, profile=None) -> list[str]:
 
 
 def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None, roofline=None, before=None,
-          profile=None, recipes=None) -> str:
-    """The whole RESULTS.md text. ``quick``: ``{"rows", "runs"}`` of a quick-mode pass, if one ran."""
+          profile=None, recipes=None, browser=None) -> str:
+    """The whole RESULTS.md text. ``quick``: ``{"rows", "runs"}`` of a quick-mode pass, if one ran.
+    ``browser``: the JSON of ``benchmarks/browser_latency.py``, or None."""
     pca = {int(k): v for k, v in (pca or {}).items()}
     quick_runs = (quick or {}).get("runs")
     parts = (header_lines(meta) + targets_section(rows, runs, pca, meta, quick)
@@ -867,6 +892,7 @@ def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None, roofli
              + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows)
              + recipes_longer_section(rows, recipes) + vae_section(rows) + compression_section(rows)
              + runs_section(runs, meta, quick_runs) + time_section(runs, before, profile)
-             + roofline_section(rows, roofline) + explorers_section(explorers) + longer_section(longer)
+             + roofline_section(rows, roofline) + explorers_section(explorers)
+             + browser_latency_section(browser) + longer_section(longer)
              + pca_section(rows, pca) + other_section(rows))
     return "\n".join(parts) + "\n"
