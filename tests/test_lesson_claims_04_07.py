@@ -73,3 +73,19 @@ def test_every_claim_has_a_stricter_or_equal_full_threshold_direction(notebook):
     for claim in claims.declared(notebook):
         looser = claim.full > claim.quick if claim.compare in ("<", "<=") else claim.full < claim.quick
         assert not looser, f"{claim.says!r}: full threshold {claim.full} is looser than quick {claim.quick}"
+
+
+def test_07_rate_distortion_claims_hold_on_the_measured_curve_and_fail_when_jpeg_data_is_large():
+    """Full-data points (07's committed rate-distortion run): the claims hold; with JPEG's image data 3x as large
+    (a comparison where the code's lead would not be a container effect) the image-data claim fails."""
+    def rd(scale):
+        return [{"notebook": "07", "name": "compression AE 32, 8-bit", "bytes_per_image": 32.0, "test_error": 9.12}] + [
+            {"notebook": "07", "name": f"compression JPEG quality {q}", "bytes_per_image": b, "test_error": e,
+             "data_bytes": d * scale}
+            for q, b, d, e in ((1, 199.3, 28.9, 10.13), (5, 213.7, 41.9, 6.88), (10, 239.0, 64.7, 4.0))]
+    jpeg = [c for c in claims.declared("07") if "JPEG" in c.says]
+    assert len(jpeg) == 2
+    assert all(claims.evaluate_claim(c, rd(1), quick=False).status == "holds" for c in jpeg)
+    outcomes = {c.says: claims.evaluate_claim(c, rd(3), quick=False).status for c in jpeg}
+    assert [says for says, status in outcomes.items() if status != "holds"] == [
+        next(c.says for c in jpeg if c.says.startswith("Counting only its image data"))]
