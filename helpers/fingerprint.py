@@ -21,13 +21,11 @@ import hashlib
 import inspect
 import platform
 import random
-import re
 import types
 from importlib import metadata
 
 import numpy as np
 
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _LIBRARIES = ("tensorflow", "keras", "numpy")
 _MAX_DEPTH = 8
 
@@ -63,6 +61,46 @@ def _source(func) -> str:
         return code.co_code.hex() + repr([c for c in code.co_consts if not isinstance(c, types.CodeType)])
 
 
+def _data_globals(func) -> dict:
+    """The plain data (numbers, strings, containers, arrays) a function reads from its module's
+    globals, e.g. a notebook's ``TRAIN_NOISE`` table: changing it changes the function."""
+    code, found = getattr(func, "__code__", None), {}
+    if code is None:
+        return found
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+        for name in c.co_names:
+            value = func.__globals__.get(name)
+            if isinstance(value, types.ModuleType) and _course_module(value.__name__) and name not in found:
+                found[name] = module_hash(value.__name__)  # e.g. data.corrupt inside a notebook's class
+            elif isinstance(value, bool | int | float | str | tuple | list | dict | np.ndarray) and name not in found:
+                try:
+                    found[name] = describe(value)
+                except Unkeyable:
+                    found[name] = "<not describable>"
+    return found
+
+
+def _course_module(name: str) -> bool:
+    return name == "helpers" or name.startswith("helpers.")
+
+
+def module_hash(name: str) -> str:
+    """SHA-256 of a course module's file (``helpers.data``): a changed helper, e.g. ``data.corrupt``
+    or a loss in ``helpers.metrics``, never meets a model trained with the old one. Other course
+    modules (plotting, claims, ...) do not enter the key."""
+    import sys
+
+    module = sys.modules.get(name)
+    path = getattr(module, "__file__", None)
+    if not path:
+        raise Unkeyable(f"the file of module {name} cannot be read")
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
 def _own_code(cls) -> bool:
     module = cls.__module__ or ""
     return not module.startswith(("keras", "tensorflow", "builtins", "numpy", "abc", "typing"))
@@ -79,7 +117,7 @@ def class_description(cls) -> dict:
         for name, member in vars(klass).items():
             func = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
             if isinstance(func, types.FunctionType):
-                methods[f"{klass.__qualname__}.{name}"] = _source(func)
+                methods[f"{klass.__qualname__}.{name}"] = [_source(func), _data_globals(func)]
     if methods:
         out["methods"] = methods
     return out
@@ -111,8 +149,14 @@ def describe(obj, depth: int = 0, seen=None):
         return model_description(obj)
     if isinstance(obj, types.FunctionType | types.MethodType | types.BuiltinFunctionType):
         func = getattr(obj, "__func__", obj)
+        plain = isinstance(func, types.FunctionType)
         return {"function": f"{func.__module__}.{func.__qualname__}",
-                "source": _source(func) if isinstance(func, types.FunctionType) else None}
+                "source": _source(func) if plain else None, "globals": _data_globals(func) if plain else None,
+                "module": module_hash(func.__module__) if _course_module(func.__module__ or "") else None}
+    if isinstance(obj, np.random.Generator):
+        return {"generator": describe(obj.bit_generator.state, depth + 1, seen)}
+    if isinstance(obj, range | slice):
+        return {"repr": repr(obj)}
     if isinstance(obj, type):
         return class_description(obj)
     out = class_description(type(obj))
@@ -125,10 +169,7 @@ def describe(obj, depth: int = 0, seen=None):
     state = {k: v for k, v in vars(obj).items() if not k.startswith("_") and k != "model"} \
         if hasattr(obj, "__dict__") else None
     if state is None:
-        text = _ADDRESS.sub("", repr(obj))
-        if text.startswith("<"):
-            raise Unkeyable(f"an object of type {type(obj).__qualname__} that shows no state")
-        return {**out, "repr": text}
+        raise Unkeyable(f"an object of type {type(obj).__qualname__} whose state cannot be read")
     return {**out, "state": describe(state, depth + 1, seen)}
 
 
