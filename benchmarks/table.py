@@ -844,12 +844,15 @@ def roofline_section(rows, roofline) -> list[str]:
               "and to weights) × 2 FLOPs; biases, activations, normalisation, the loss and the optimiser are not "
               "counted. Achieved = that × training examples × epochs / training time (the `fit` wall time; "
               "evaluation passes are not in it). Only rows that recorded `flops_per_example` and "
-              "`train_examples` are listed.", ""]
-    body = []
+              "`train_examples` are listed, once per training run.", ""]
+    body, seen = [], set()
     for r in rows:
         achieved = achieved_gflops(r)
-        if achieved is None:
+        # one line per training run: rows that score one trained model several ways share its figures
+        run = tuple(r.get(k) for k in ("notebook", "flops_per_example", "train_examples", "epochs", "train_seconds"))
+        if achieved is None or run in seen:
             continue
+        seen.add(run)
         body.append((r.get("notebook", DASH), r.get("name", DASH), fmt(number(r["flops_per_example"]) / 1e6, 2),
                      f"{fmt_int(r.get('train_examples'))} × {fmt_int(r.get('epochs'))}",
                      fmt_duration(r.get("train_seconds")), fmt(achieved, 1),
@@ -873,10 +876,13 @@ def time_section(runs, before=None, profile=None) -> list[str]:
     lines += ["Wall time of each notebook in full mode, top to bottom. Before: "
               + (source or "no earlier figures given") + "; after: this run.", ""]
     costs = {}
+    # CPU seconds of the kernel when the profile has them (less sensitive to other work on the machine)
+    measure = "cpu" if any("cpu" in c for nb in (profile or {}).get("notebooks", []) for c in nb.get("cells", [])) \
+        else "wall"
     for nb in (profile or {}).get("notebooks", []):
-        cells = sorted(nb.get("cells", []), key=lambda c: -(number(c.get("wall")) or 0))[:3]
+        cells = sorted(nb.get("cells", []), key=lambda c: -(number(c.get(measure)) or 0))[:3]
         costs[str(nb.get("notebook", ""))[:2]] = "; ".join(
-            f"{c.get('what') or c.get('head', '?')} {fmt_duration(c.get('wall'))}" for c in cells)
+            f"{c.get('what') or c.get('head', '?')} {fmt_duration(c.get(measure))}" for c in cells)
     body, total_before, total_after = [], 0.0, 0.0
     for r in runs:
         nb = str(r.get("notebook", ""))[:2]
@@ -889,8 +895,9 @@ def time_section(runs, before=None, profile=None) -> list[str]:
                  DASH if not total_before else f"{100 * (total_after / total_before - 1):+.0f}%", ""))
     if profile:
         lines += [f"Biggest costs: the slowest cells of a per-cell profile ({profile.get('how', '')}; "
-                  f"{profile.get('date', '?')}, load average {profile.get('load', '?')}), seconds of wall time "
-                  "at that load.", ""]
+                  f"{profile.get('date', '?')}, load average {profile.get('load', '?')}), "
+                  + ("CPU seconds of the kernel (user + system)." if measure == "cpu"
+                     else "seconds of wall time at that load."), ""]
     return lines + markdown_table(("Notebook", "Before", "After", "Change", "Biggest costs (before)"), body)
 
 
