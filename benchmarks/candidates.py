@@ -180,7 +180,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="candidate names (default: all)")
     parser.add_argument("--epochs", type=int, help="override every candidate's epochs")
-    parser.add_argument("--cost-only", action="store_true", help="time 20 batches of each, no training")
+    parser.add_argument("--cost-only", action="store_true",
+                        help="time 20 training batches of each (wall and CPU seconds, extrapolated to an epoch "
+                             "of 55,000 digits), no training")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     names = args.only or list(CANDIDATES)
@@ -206,7 +208,13 @@ def main(argv=None) -> int:
         before = _load()
         print(f"{name}: {spec} (load {before})", flush=True)
         if args.cost_only:
-            print(f"  {cost(keras, metrics, spec, split[0])}", flush=True)
+            measured = cost(keras, metrics, spec, split[0])
+            print(f"  {measured}", flush=True)
+            record.setdefault("cost", {})[name] = dict(
+                spec=spec, **{k: round(v, 4) for k, v in measured.items()}, load_before=before,
+                load_after=_load(), command=command,
+                date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+            args.out.write_text(json.dumps(record, indent=1) + "\n")
             continue
         entry = dict(spec=spec, **train(keras, metrics, spec, split),
                      load_before=before, load_after=_load(), command=command,
