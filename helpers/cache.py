@@ -38,7 +38,7 @@ from pathlib import Path
 FORMAT = 1  # bump when the layout of an entry changes: older entries are then retrained, not misread
 DIR_VAR, SWITCH_VAR, RETRAIN_VAR = "AE_CACHE_DIR", "AE_CACHE", "AE_RETRAIN"
 COURSE_DIR = "autoencoders-course"
-WEIGHTS, META = "model.weights.h5", "entry.json"
+WEIGHTS, META, RESULT = "model.weights.h5", "entry.json", "result.npy"
 TMP_PREFIX = ".tmp-"
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}")
 _TRUE = {"1", "true", "yes", "on"}
@@ -99,7 +99,8 @@ class Entry:
 
     @property
     def weights(self) -> Path:
-        return self.path / WEIGHTS
+        """The stored file: the weights, or a remembered result (:func:`remembered`)."""
+        return self.path / self.meta.get("file", WEIGHTS)
 
 
 class BrokenEntry(Exception):
@@ -131,13 +132,15 @@ def read(k: str, folder: Path | None = None) -> Entry | None:
         raise BrokenEntry(f"written in another format (version {found!r}, this course reads {FORMAT})")
     if meta.get("key") != k:
         raise BrokenEntry("it belongs to another key")
-    weights = path / WEIGHTS
+    name = meta.get("file", WEIGHTS)
+    if name not in (WEIGHTS, RESULT):
+        raise BrokenEntry(f"it names an unknown file {name!r}")
     try:
-        checksum = file_sha256(weights)
+        checksum = file_sha256(path / name)
     except OSError as exc:
-        raise BrokenEntry(f"{WEIGHTS} is missing or unreadable ({type(exc).__name__})") from exc
+        raise BrokenEntry(f"{name} is missing or unreadable ({type(exc).__name__})") from exc
     if checksum != meta.get("weights_sha256"):
-        raise BrokenEntry(f"{WEIGHTS} does not match its checksum (truncated or changed)")
+        raise BrokenEntry(f"{name} does not match its checksum (truncated or changed)")
     return Entry(path, meta)
 
 
@@ -154,7 +157,7 @@ def remove(k: str, folder: Path | None = None) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def write(k: str, save_weights, meta: dict, folder: Path | None = None) -> Path:
+def write(k: str, save_weights, meta: dict, folder: Path | None = None, filename: str = WEIGHTS) -> Path:
     """Write an entry atomically and return its folder.
 
     ``save_weights(path)`` writes the weights file (``model.save_weights``). ``meta`` is
@@ -166,10 +169,10 @@ def write(k: str, save_weights, meta: dict, folder: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{k}-", dir=folder))
     try:
-        save_weights(str(tmp / WEIGHTS))
-        with open(tmp / WEIGHTS, "rb") as f:
+        save_weights(str(tmp / filename))
+        with open(tmp / filename, "rb") as f:
             os.fsync(f.fileno())
-        full = {**meta, "format": FORMAT, "key": k, "weights_sha256": file_sha256(tmp / WEIGHTS)}
+        full = {**meta, "format": FORMAT, "key": k, "file": filename, "weights_sha256": file_sha256(tmp / filename)}
         with open(tmp / META, "w", encoding="utf-8") as f:
             json.dump(full, f, indent=1)
             f.flush()
@@ -189,6 +192,61 @@ def write(k: str, save_weights, meta: dict, folder: Path | None = None) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remembered(compute, *inputs, what: str):
+    """``compute(*inputs)`` (an array), computed once and then read from the store.
+
+    For slow deterministic work beside training, e.g. notebook 03's t-SNE map:
+    ``cache.remembered(TSNE(..., random_state=0).fit_transform, codes, what="t-SNE map")``. The
+    key covers ``compute`` (its code, and the settings of the object it is a method of), the
+    inputs' bytes, and the library versions; pass every array it reads. The same switches as
+    for models apply (``AE_CACHE=0``, ``AE_RETRAIN=1``), a broken entry is recomputed.
+    """
+    import numpy as np
+
+    from . import fingerprint
+
+    k = None
+    if enabled():
+        try:
+            k = key({"remembered": fingerprint.describe(compute), "self": fingerprint.describe(
+                getattr(compute, "__self__", None)), "inputs": fingerprint.describe(list(inputs)),
+                "versions": fingerprint.versions(), "sklearn": _version("scikit-learn")})
+        except fingerprint.Unkeyable as exc:
+            print(f"{what}: not cached ({exc}); computed afresh", flush=True)
+    if k is not None and not retrain_requested():
+        try:
+            entry = read(k)
+            if entry is not None:
+                result = np.load(entry.weights, allow_pickle=False)
+                print(f"{what}: reused the result computed on {entry.meta.get('date', '?')} "
+                      f"({entry.meta.get('seconds', 0):.0f} s then); set AE_RETRAIN=1 to compute it again", flush=True)
+                return result
+        except Exception as exc:
+            reason = str(exc) if isinstance(exc, BrokenEntry) else f"it could not be read ({type(exc).__name__})"
+            print(f"{what}: cached result ignored: {reason}; computing it again", flush=True)
+            remove(k)
+    start = time.perf_counter()
+    result = np.asarray(compute(*inputs))
+    if k is not None:
+        import datetime
+
+        meta = {"date": datetime.date.today().isoformat(), "seconds": time.perf_counter() - start, "what": what}
+        try:
+            write(k, lambda path: np.save(path, result, allow_pickle=False), meta, filename=RESULT)
+        except Exception as exc:
+            print(f"{what}: could not store the result in the cache ({type(exc).__name__}: {exc})", flush=True)
+    return result
+
+
+def _version(name: str):
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def summary(folder: Path | None = None) -> dict:

@@ -103,7 +103,7 @@ def module_hash(name: str) -> str:
 
 def _own_code(cls) -> bool:
     module = cls.__module__ or ""
-    return not module.startswith(("keras", "tensorflow", "builtins", "numpy", "abc", "typing"))
+    return not module.startswith(("keras", "tensorflow", "builtins", "numpy", "abc", "typing", "sklearn", "scipy"))
 
 
 def class_description(cls) -> dict:

@@ -256,3 +256,45 @@ def test_a_subclassed_model_with_its_own_train_step_is_reused():
     assert training.fit(second, X, epochs=1, batch_size=16, live=False).reused
     assert same_weights(first, second)
     assert not training.fit(build(2.0), X, epochs=1, batch_size=16, live=False).reused
+
+
+NOISE = {"gaussian": 0.5}
+
+
+class Noisy(keras.utils.PyDataset):  # like notebook 05's NoisyDigits: reads a global table
+    def __init__(self, x, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.seed = x, seed
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, i):
+        part = self.x[i * 32:(i + 1) * 32]
+        return part + NOISE["gaussian"] * np.random.default_rng([self.seed, i]).random(part.shape), part
+
+
+def test_the_key_covers_a_data_class_its_seed_and_the_tables_it_reads(monkeypatch):
+    from helpers import fingerprint
+
+    model = tiny()
+
+    def key(data):
+        return cache.key(fingerprint.training_key_parts(model, data, None, None, 1, None, True, [], {}))
+
+    before = key(Noisy(X))
+    assert key(Noisy(X)) == before
+    assert key(Noisy(X, seed=1)) != before
+    monkeypatch.setitem(NOISE, "gaussian", 0.6)
+    assert key(Noisy(X)) != before
+
+
+def test_slow_deterministic_work_is_remembered_like_a_model(capsys):
+    from sklearn.decomposition import PCA
+
+    first = cache.remembered(PCA(2, random_state=0).fit_transform, X, what="PCA map")
+    again = cache.remembered(PCA(2, random_state=0).fit_transform, X, what="PCA map")
+    assert np.array_equal(first, again) and "PCA map: reused the result" in capsys.readouterr().out
+    cache.remembered(PCA(3, random_state=0).fit_transform, X, what="PCA map")  # another setting
+    cache.remembered(PCA(2, random_state=0).fit_transform, X[:32], what="PCA map")  # other inputs
+    assert "reused" not in capsys.readouterr().out
