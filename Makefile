@@ -64,17 +64,24 @@ reset-notebooks: ## back up your versions of the notebooks, then restore the cou
 
 # ruff (pinned in requirements.txt) runs first: make test fails on a lint error.
 LINT_PATHS := helpers tests benchmarks tools notebooks
+# Two pytest-xdist workers share the tests out one file at a time (--dist loadfile), so a
+# notebook's cells run in order in one worker and one kernel, as nbval needs, while the other
+# worker runs another file: the mostly single-threaded unit tests fill the gaps the notebooks'
+# kernels leave on a 2-core machine. The notebooks come first (the longest files start first).
+# TEST_WORKERS=0 runs everything in one process, as before.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile,)
 test: $(STAMP) ## lint, then the unit tests and every notebook in quick mode
 	$(BIN)/ruff check $(LINT_PATHS)
-	AE_FAST=1 $(BIN)/python -m pytest tests notebooks --ignore=tests/browser --nbval-lax --nbval-current-env \
-	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
+	AE_FAST=1 $(BIN)/python -m pytest notebooks tests --ignore=tests/browser --nbval-lax --nbval-current-env \
+	    --nbval-cell-timeout=600 $(XDIST) $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## the unit tests only (tests/, no notebooks, no browser)
 	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP) ## every notebook in quick mode, through nbval
 	AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
-	    --nbval-cell-timeout=600 $(PYTEST_ARGS)
+	    --nbval-cell-timeout=600 $(XDIST) $(PYTEST_ARGS)
 
 # The real-browser test: JupyterLab runs the VAE notebook in Debian's Chromium
 # (apt-get install chromium), driven by Playwright, which downloads no browser.
