@@ -837,8 +837,8 @@ def roofline_section(rows, roofline) -> list[str]:
               f"(`benchmarks/roofline.py`; load average {fmt(roofline.get('load_average_start'), 1)} → "
               f"{fmt(roofline.get('load_average_end'), 1)}): " + "; ".join(described) + "."]
     if f32 and bf16:
-        lines[-1] += (f" bfloat16 multiplies {bf16 / f32:.1f}× as fast as float32 here; the course trains in "
-                      "float32, so its models are held against the float32 peak.")
+        lines[-1] += (f" bfloat16 multiplies {bf16 / f32:.1f}× as fast as float32 here; a model trained in float32 "
+                      "is to be read against the float32 peak, one trained in mixed bfloat16 against the bfloat16 one.")
     lines += ["", "Work per training example (`helpers.flops`): the multiply-adds of every Dense and "
               "convolution / transposed-convolution layer, × 3 (forward pass, gradients with respect to inputs "
               "and to weights) × 2 FLOPs; biases, activations, normalisation, the loss and the optimiser are not "
