@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1  # bump when the layout of an entry changes: older entries are then retrained, not misread
+FORMAT = 2  # bump when the layout of an entry changes: older entries are then retrained, not misread
 DIR_VAR, SWITCH_VAR, RETRAIN_VAR = "AE_CACHE_DIR", "AE_CACHE", "AE_RETRAIN"
 COURSE_DIR = "autoencoders-course"
 WEIGHTS, META, RESULT = "model.weights.h5", "entry.json", "result.npy"

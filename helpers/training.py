@@ -83,10 +83,16 @@ class Progress(keras.callbacks.Callback):
         self._handle = None
         self._stopped = None  # set by fit's stopwatch, so other callbacks' time stays out
         self.reused = False  # True when training.fit loaded the model from the cache
+        self.quiet = False  # training.fit(..., show=False): record, show nothing
 
     @property
     def seconds(self) -> float:
         return float(sum(self.epoch_seconds))
+
+    @property
+    def time_note(self) -> str:
+        """" (recorded when it was trained)" for a reused model, else "": put it after a printed time."""
+        return " (recorded when it was trained)" if self.reused else ""
 
     @property
     def history(self) -> dict[str, list[float]]:
@@ -100,6 +106,9 @@ class Progress(keras.callbacks.Callback):
         """Show stored epochs as if they were being trained now (the same lines or curve)."""
         self._total = epochs
         self.epoch_seconds, self.logs = [], []
+        if self.quiet:
+            self.epoch_seconds, self.logs = [float(s) for s in epoch_seconds], [dict(x) for x in logs]
+            return
         if self.live:
             from IPython.display import display
 
@@ -114,7 +123,7 @@ class Progress(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.epoch_seconds, self.logs = [], []
         self._total = self.params.get("epochs") or 0
-        if self.live:
+        if self.live and not self.quiet:
             from IPython.display import display
 
             self._handle = display(self._html(), display_id=True)
@@ -126,6 +135,8 @@ class Progress(keras.callbacks.Callback):
         end, self._stopped = self._stopped or time.perf_counter(), None
         self.epoch_seconds.append(end - self._t0)
         self.logs.append({k: float(v) for k, v in (logs or {}).items()})
+        if self.quiet:
+            return
         if self.live:
             self._handle.update(self._html())
         else:
@@ -222,12 +233,13 @@ def _reuse_line(progress: Progress, meta: dict) -> str:
 
 def fit(model, x, y=None, *, epochs: int, batch_size: int | None = None, validation_data=None,
         shuffle: bool = True, callbacks=(), name: str | None = None, unit: str | None = None,
-        metrics=("loss",), live: bool | None = None, **fit_options) -> Progress:
+        metrics=("loss",), live: bool | None = None, show: bool = True, **fit_options) -> Progress:
     """Train a compiled ``model`` like ``model.fit(...)``, or reuse it if it was trained the same way.
 
     Arguments are those of ``keras.Model.fit`` (``epochs``, ``batch_size``, ``validation_data``,
     ``shuffle``, ``callbacks``) and of :class:`Progress` (``name``, ``unit``, ``metrics``,
-    ``live``). Returns the :class:`Progress` record: ``logs`` (per epoch), ``epoch_seconds``,
+    ``live``); ``show=False`` trains without any display (only a broken entry or a failed write
+    is reported). Returns the :class:`Progress` record: ``logs`` (per epoch), ``epoch_seconds``,
     ``seconds``, ``history`` and ``reused``.
 
     The model cache (:mod:`helpers.cache`) is keyed by everything that changes the result
@@ -245,6 +257,7 @@ def fit(model, x, y=None, *, epochs: int, batch_size: int | None = None, validat
     from . import cache, fingerprint
 
     progress = Progress(unit=unit, metrics=metrics, live=live, name=name)
+    progress.quiet = not show
     fit_options.pop("verbose", None)  # Progress is the display
     callbacks = list(callbacks)
     k, why_not = None, None
@@ -260,11 +273,14 @@ def fit(model, x, y=None, *, epochs: int, batch_size: int | None = None, validat
     if k is not None and cache.retrain_requested():
         why_not = "AE_RETRAIN=1: trained again; the cached copy is replaced"
     elif k is not None:
+        before = ([v.numpy() for v in model.variables], _random_state(model))  # to undo a failed load
         try:
             entry = cache.read(k)
             if entry is not None:
                 _load(model, x, entry.weights)
-                _one_line(_reuse_line(progress, entry.meta))
+                _restore_random_state(model, entry.meta["random_state"])
+                if show:
+                    _one_line(_reuse_line(progress, entry.meta))
                 progress.reused = True
                 progress.replay(entry.meta["logs"], entry.meta["epoch_seconds"], int(entry.meta["epochs"]))
                 return progress
@@ -272,13 +288,18 @@ def fit(model, x, y=None, *, epochs: int, batch_size: int | None = None, validat
             reason = str(exc) if isinstance(exc, cache.BrokenEntry) else f"it could not be loaded ({type(exc).__name__})"
             _one_line(f"cached model ignored: {reason}; training it again")
             cache.remove(k)
+            for v, value in zip(model.variables, before[0], strict=True):  # train from the start, as without it
+                v.assign(value)
+            _restore_random_state(model, before[1])
     model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data, shuffle=shuffle,
               verbose=0, callbacks=[_Stopwatch(progress), *callbacks, progress], **fit_options)
     if k is None:
-        _one_line(why_not)
+        if show:
+            _one_line(why_not)
         return progress
     meta = {"date": datetime.date.today().isoformat(), "epochs": epochs, "logs": progress.logs,
-            "epoch_seconds": progress.epoch_seconds, "seconds": progress.seconds, "name": name}
+            "epoch_seconds": progress.epoch_seconds, "seconds": progress.seconds, "name": name,
+            "random_state": _random_state(model)}
     try:
         _mark_built(model)
         cache.write(k, model.save_weights, meta)
@@ -286,9 +307,53 @@ def fit(model, x, y=None, *, epochs: int, batch_size: int | None = None, validat
         _one_line(f"could not store the trained model in the cache ({type(exc).__name__}: {exc}); "
                   "it is trained and in use, only not kept for the next run")
         return progress
-    if why_not:
+    if why_not and show:
         _one_line(why_not)
     return progress
+
+
+def _random_state(model) -> dict:
+    """Every random state training moves on: Python's, NumPy's, Keras' global seed generator and the
+    model's own seed generators (e.g. a VAE's sampling layer). Stored with the model and restored on
+    reuse, so the cells after training draw the same random numbers as after a real training."""
+    import random
+
+    import numpy as np
+
+    weights = {id(w) for w in model.weights}
+    state = {"python": [random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]],
+             "model_seeds": [np.asarray(v.numpy()).tolist() for v in model.variables if id(v) not in weights]}
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    state["numpy"] = [kind, keys.tolist(), int(pos), int(has_gauss), float(cached)]
+    try:
+        from keras.src.random.seed_generator import global_seed_generator
+
+        state["keras_global"] = np.asarray(global_seed_generator().state.numpy()).tolist()
+    except (ImportError, AttributeError):  # pragma: no cover - another Keras layout
+        pass
+    return state
+
+
+def _restore_random_state(model, state: dict) -> None:
+    import random
+
+    import numpy as np
+
+    version, internal, gauss = state["python"]
+    random.setstate((version, tuple(internal), gauss))
+    kind, keys, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((kind, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+    weights = {id(w) for w in model.weights}
+    seeds = [v for v in model.variables if id(v) not in weights]
+    if len(seeds) != len(state["model_seeds"]):
+        raise ValueError("the stored random state does not fit this model")
+    for v, value in zip(seeds, state["model_seeds"], strict=True):
+        v.assign(np.asarray(value, dtype=v.dtype))
+    if "keras_global" in state:
+        from keras.src.random.seed_generator import global_seed_generator
+
+        generator = global_seed_generator()
+        generator.state.assign(np.asarray(state["keras_global"], dtype=generator.state.dtype))
 
 
 def _mark_built(model) -> None:

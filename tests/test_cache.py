@@ -298,3 +298,16 @@ def test_slow_deterministic_work_is_remembered_like_a_model(capsys):
     cache.remembered(PCA(3, random_state=0).fit_transform, X, what="PCA map")  # another setting
     cache.remembered(PCA(2, random_state=0).fit_transform, X[:32], what="PCA map")  # other inputs
     assert "reused" not in capsys.readouterr().out
+
+
+def test_a_reused_model_leaves_the_random_state_as_training_would(capsys):
+    def sampled():  # training moves the dropout layer's seed generator on, as a VAE's sampling layer
+        training.set_seed(5)
+        model = keras.Sequential([keras.Input((8,)), keras.layers.Dropout(0.5), keras.layers.Dense(8)])
+        model.compile(optimizer="adam", loss="mse")
+        training.fit(model, X, X, epochs=1, batch_size=16, live=False)
+        return (np.random.random(3), keras.random.normal((3,)).numpy(),  # what the next cells would draw
+                model(X[:4], training=True).numpy())
+
+    assert all(np.array_equal(a, b) for a, b in zip(sampled(), sampled(), strict=True))
+    assert "reused" in capsys.readouterr().out
