@@ -7,10 +7,16 @@ a NumPy repr, a stray return value (rules: ``tests/output_rules.py``). The failu
 names the notebook, the cell and the offending text.
 """
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# The tests and the notebooks nbval runs test training itself: the model cache (helpers/cache.py)
+# is switched off for them and for the kernels they start (tests/test_cache.py switches it on
+# for its own temporary store).
+os.environ["AE_CACHE"] = "0"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 from output_rules import problems  # noqa: E402

@@ -10,6 +10,7 @@ generated from it, so the two cannot drift:
   CPU." line (its first sentence; anything after it is left alone);
 * the README's notebook table (the "Full run" and "Quick run" columns) and the
   "Together …" sentence below it;
+* TEACHING.md, every number of it (tools/teaching.py, from tools/teaching_template.md);
 * the README's disk and memory figures ("… GB on disk", "at most … GB of memory") and the
   time `make test` took.
 
@@ -248,7 +249,10 @@ def refresh(write: bool) -> tuple[list[str], list[str]]:
         changed.append("README.md")
         if write:
             README.write_text(new, encoding="utf-8")
-    return changed, problems
+    import teaching  # tools/teaching.py: TEACHING.md's numbers from the same RESULTS.md
+
+    found_changed, found = teaching.refresh(write)
+    return changed + found_changed, problems + found
 
 
 def main(argv=None) -> int:
