@@ -71,16 +71,17 @@ LINT_PATHS := helpers tests benchmarks tools notebooks
 # TEST_WORKERS=0 runs everything in one process, as before.
 TEST_WORKERS ?= 2
 XDIST = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile,)
+# The tests and nbval switch the model cache off (AE_CACHE=0), so they test training itself.
 test: $(STAMP) ## lint, then the unit tests and every notebook in quick mode
 	$(BIN)/ruff check $(LINT_PATHS)
-	AE_FAST=1 $(BIN)/python -m pytest notebooks tests --ignore=tests/browser --nbval-lax --nbval-current-env \
+	AE_CACHE=0 AE_FAST=1 $(BIN)/python -m pytest notebooks tests --ignore=tests/browser --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(XDIST) $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## the unit tests only (tests/, no notebooks, no browser)
-	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
+	AE_CACHE=0 $(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP) ## every notebook in quick mode, through nbval
-	AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
+	AE_CACHE=0 AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(XDIST) $(PYTEST_ARGS)
 
 # The real-browser test: JupyterLab runs the VAE notebook in Debian's Chromium
@@ -96,14 +97,27 @@ test-browser: $(BROWSER_STAMP) ## the real-browser test (needs Debian's chromium
 
 # The benchmark: every notebook in full mode, then again in quick mode (--with-quick: each
 # lesson's claims and each notebook's time in quick mode too), one at a time, then benchmarks/RESULTS.md.
+# --seeds 3: notebook 04 again up to its headline with two more seeds (AE_SEED), for its mean ± spread.
 # Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--write-notebooks --longer --time-make-test"
 # (python -m benchmarks.run --help lists them).
 .PHONY: bench
 # tools/figures.py then copies the measured run times, disk and memory figures from RESULTS.md
 # into the README and the notebooks' run-time lines (a no-op when RESULTS.md was not rewritten).
 bench: $(STAMP) ## every notebook in full mode, then benchmarks/RESULTS.md (BENCH_ARGS=...)
-	$(BIN)/python -m benchmarks.run --with-quick $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.run --with-quick --with-cache --seeds 3 $(BENCH_ARGS)
 	$(BIN)/python tools/figures.py
+
+# The model cache (helpers/cache.py): trained models are kept in ~/.cache/autoencoders-course/models
+# ($XDG_CACHE_HOME if set; AE_CACHE_DIR moves it, AE_CACHE=0 switches it off, AE_RETRAIN=1 retrains).
+.PHONY: warm clean-cache cache-size
+warm: $(STAMP) ## before class: run every notebook once in full mode so every trained model is cached
+	$(BIN)/python tools/warm.py $(WARM_ARGS)
+
+clean-cache: $(STAMP) ## empty the model cache (only the course's trained models)
+	$(BIN)/python -m helpers.cache clear
+
+cache-size: $(STAMP) ## where the model cache is, how many trained models it holds and its size
+	$(BIN)/python -m helpers.cache size
 
 lint: $(STAMP) ## ruff check over helpers, tests, benchmarks, tools and notebooks (also part of make test)
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -40,12 +40,13 @@ LINEAR_CODE_SIZE = 32
 # Burda, Grosse & Salakhutdinov (2016), Table 1: test NLL of a VAE with one stochastic layer on dynamically
 # binarised MNIST, k = 5,000 importance samples, nats per image.
 BURDA_VAE_NLL = 86.76
-TARGET_BEST_30 = 3.00  # squared error per test image
+TARGET_BEST_30 = 2.50  # squared error per test image (the 2006 deep autoencoder: 3.00)
 TARGET_TRAIN_SECONDS = 300.0  # ... with at most 5 minutes of training
 TARGET_LINEAR_GAP_PERCENT = 1.0
 TARGET_COURSE_SECONDS = 15 * 60.0
 TARGET_PEAK_BYTES = 3 * 1024**3
 TARGET_MAKE_TEST_SECONDS = 5 * 60.0
+TARGET_WARM_COURSE_SECONDS = 3 * 60.0  # after `make warm`: every notebook in full mode from the model cache
 
 # Full-mode budgets per notebook on an idle 2-core machine (the course's plan), minutes.
 BUDGET_MINUTES = {"01": 2.5, "02": 1.5, "03": 2.0, "04": 4.0, "05": 1.5, "06": 2.5, "07": 1.5}
@@ -263,10 +264,10 @@ def best_30(rows) -> dict | None:
 
 
 def target_best_30(rows, checkable: str | None = None) -> dict:
-    """Met by a 30-unit model at or below 3.00 with at most 5 minutes of training.
+    """Met by a 30-unit model at or below 2.50 with at most 5 minutes of training.
 
     When no model does both, the row shown is the one with the lowest error (the one closest to
-    the 2006 figure), and the margin says by how much it misses on error and on time.
+    the target), and the margin says by how much it misses on error and on time.
     """
     target = f"best 30-unit autoencoder ≤ {TARGET_BEST_30:.2f} {UNIT} with ≤ 5 min of training"
     candidates = rows_30(rows)
@@ -285,8 +286,9 @@ def target_best_30(rows, checkable: str | None = None) -> dict:
         return {"target": target, "measured": measured,
                 "status": "NOT CHECKED (training time not recorded)", "margin": DASH}
     met = error <= TARGET_BEST_30 and seconds <= TARGET_TRAIN_SECONDS
-    error_part = (f"{TARGET_BEST_30 - error:.2f} below 3.00" if error <= TARGET_BEST_30
-                  else f"{error - TARGET_BEST_30:.2f} above 3.00 ({100 * (error / TARGET_BEST_30 - 1):.0f}% over)")
+    error_part = (f"{TARGET_BEST_30 - error:.2f} below {TARGET_BEST_30:.2f}" if error <= TARGET_BEST_30
+                  else f"{error - TARGET_BEST_30:.2f} above {TARGET_BEST_30:.2f} "
+                       f"({100 * (error / TARGET_BEST_30 - 1):.0f}% over)")
     time_part = (f"{fmt_duration(TARGET_TRAIN_SECONDS - seconds)} under 5 min" if seconds <= TARGET_TRAIN_SECONDS
                  else f"{fmt_duration(seconds - TARGET_TRAIN_SECONDS)} over 5 min "
                       f"({100 * (seconds / TARGET_TRAIN_SECONDS - 1):.0f}%)")
@@ -458,9 +460,12 @@ def environment_lines(meta) -> list[str]:
             "package, counted as `du` does)"]
 
 
-def targets_section(rows, runs, pca, meta, quick=None) -> list[str]:
+def targets_section(rows, runs, pca, meta, quick=None, cached=None) -> list[str]:
     lines = ["", "## Targets", ""]
     found = targets(rows, runs, pca, meta)
+    if cached:
+        found.append(target_warm_course(cached, int(meta.get("notebooks_expected") or len(runs)),
+                                        "quick mode" if meta.get("quick") else None))
     main_quick = bool(meta.get("quick"))
     offline = None if main_quick or meta.get("full_data") else "offline sample: full-mode thresholds assume full MNIST"
     found.append(target_claims(claim_outcomes(rows, main_quick, ran_notebooks(runs)), main_quick, offline))
@@ -597,6 +602,13 @@ def recipe_threshold(members) -> float | None:
     return max(finals) if finals else None
 
 
+def recipe_error_text(row) -> str:
+    """The row's final test error, or, for a recipe only timed (no test error recorded), says so."""
+    if is_recipe(row) and row.get("test_error") is None and not row.get("epoch_errors"):
+        return "not trained: a cost measurement only"
+    return fmt(row.get("test_error"))
+
+
 def recipes_section(rows) -> list[str]:
     lines = ["", "## The classic recipes as written against the course's improved recipes", ""]
     groups = recipe_groups(rows)
@@ -615,7 +627,7 @@ def recipes_section(rows) -> list[str]:
             minutes = minutes_to_error(r, threshold) if threshold is not None else None
             shown = DASH if minutes is None else ("not reached" if math.isinf(minutes) else f"{minutes:.2f}")
             body.append(("classic" if is_recipe(r) else "course", r.get("name", DASH), fmt_int(code_size(r)),
-                         fmt_int(r.get("params")), fmt(seconds_per_epoch(r), 1), shown, fmt(r.get("test_error")),
+                         fmt_int(r.get("params")), fmt(seconds_per_epoch(r), 1), shown, recipe_error_text(r),
                          extras(r)))
         lines += ["", f"### Notebook {nb}", ""]
         lines += markdown_table(("Kind", "Model", "Code size", "Parameters", "Seconds per epoch", label,
@@ -901,17 +913,176 @@ def time_section(runs, before=None, profile=None) -> list[str]:
     return lines + markdown_table(("Notebook", "Before", "After", "Change", "Biggest costs (before)"), body)
 
 
+def candidates_section(candidates) -> list[str]:
+    """Notebook 04's 30-number candidates: validation error against training time, from their own run."""
+    found = (candidates or {}).get("candidates") or {}
+    if not found:
+        return []
+    dates = sorted({c.get("date", "?") for c in found.values()})
+    loads = [x for c in found.values() for x in (c.get("load_before") or [None])[:1] + (c.get("load_after") or [None])[:1]
+             if number(x) is not None]
+    commands = sorted({c.get("command", "") for c in found.values()})
+    lines = ["", "## Error vs training time of the 30-number candidates (notebook 04's model)", "",
+             f"From `{'`, `'.join(commands)}` ({', '.join(dates)}; load average (1 min) "
+             f"{fmt(min(loads), 1) if loads else DASH}–{fmt(max(loads), 1) if loads else DASH} on 2 cores, so the "
+             "seconds are inflated by other work and comparable only within this table), not from this benchmark "
+             "run. Each candidate is a strided convolutional autoencoder with a 30-number code, trained on the "
+             "first 55,000 training digits; the error is measured on the 5,000 held-out training digits after "
+             "every epoch (the curve: training time → validation error), the test digits once, at the end. "
+             "Quality is best read from the errors per epoch (independent of the load), cost from the seconds.",
+             ""]
+    body = []
+    for name, c in found.items():
+        spec, curve = c.get("spec", {}), c.get("curve", [])
+        shown = ", ".join(f"{fmt_duration(p.get('train_seconds'))} → {fmt(p.get('validation_error'))}"
+                          for p in curve if p is curve[-1] or p.get("epoch", 0) % 2 == 0)
+        first = {t: next((p for p in curve if number(p.get("validation_error")) is not None
+                          and p["validation_error"] <= t), None) for t in (3.00, 2.50)}
+        label = f"{name} ({c['note']})" if c.get("note") else name
+        body.append((label, spec.get("decoder", DASH), spec.get("precision", DASH), fmt_int(spec.get("batch")),
+                     spec.get("schedule", DASH), fmt_int(c.get("params")), fmt_int(len(curve)), shown,
+                     *(DASH if p is None else f"{fmt_duration(p.get('train_seconds'))} (epoch {p.get('epoch')})"
+                       for p in first.values()),
+                     fmt(c.get("test_error"))))
+    lines += markdown_table(("Candidate", "Decoder", "Precision", "Batch", "Schedule", "Parameters", "Epochs",
+                             "Training time → validation error (every 2nd epoch and the last)",
+                             "First ≤ 3.00", "First ≤ 2.50", "Test error (end)"), body)
+    costs = (candidates or {}).get("cost") or {}
+    if costs:
+        loads = [x for c in costs.values() for x in (c.get("load_before") or [None])[:1] if number(x) is not None]
+        lines += ["", f"Cost per epoch of 55,000 digits, extrapolated from 20 timed training batches of each candidate "
+                  f"side by side in one process (`--cost-only`, {', '.join(sorted({c.get('date', '?') for c in costs.values()}))}; "
+                  f"load average {fmt(min(loads), 1) if loads else DASH}–{fmt(max(loads), 1) if loads else DASH}). "
+                  "CPU seconds (both cores together) depend less on the load than wall seconds.", ""]
+        lines += markdown_table(("Candidate", "Decoder", "Precision", "Batch", "Parameters", "Wall seconds per epoch",
+                                 "CPU seconds per epoch"),
+                                [(name, c.get("spec", {}).get("decoder", DASH), c.get("spec", {}).get("precision", DASH),
+                                  fmt_int(c.get("spec", {}).get("batch")), fmt_int(c.get("params")),
+                                  fmt(c.get("seconds_per_epoch"), 1), fmt(c.get("cpu_seconds_per_epoch"), 1))
+                                 for name, c in costs.items()])
+    return lines
+
+
+def seeds_section(rows, seeds) -> list[str]:
+    """The headline rows repeated with other seeds (``--seeds``): mean ± spread of the test error."""
+    if not seeds:
+        return []
+    extra = seeds.get("rows") or []
+    by_name: dict[str, list[dict]] = {}
+    for r in [*rows, *extra]:
+        if r.get("seed") is not None and number(r.get("test_error")) is not None:
+            by_name.setdefault(f"{r.get('notebook', '?')} {r.get('name', '?')}", []).append(r)
+    lines = ["", "## The 30-number headline over several seeds", "",
+             "The headline model trained again from other seeds (`AE_SEED`; the benchmark runs the notebook "
+             "only up to the headline's recorded result), same data and settings. Mean ± standard deviation "
+             "(n − 1) of the test error, and the range.", ""]
+    if not by_name:
+        failed = [f"seed {r.get('seed', '?')}: {r.get('error', '?')}" for r in seeds.get("runs", [])
+                  if r.get("status") != "ok"]
+        return lines + ["No seeded rows were recorded." + (f" ({'; '.join(failed)})" if failed else "")]
+    body = []
+    for name, found in by_name.items():
+        errors = [number(r["test_error"]) for r in found]
+        mean = sum(errors) / len(errors)
+        sd = math.sqrt(sum((e - mean) ** 2 for e in errors) / (len(errors) - 1)) if len(errors) > 1 else None
+        seconds = [t for r in found if (t := number(r.get("train_seconds"))) is not None]
+        body.append((name, ", ".join(str(r.get("seed")) for r in found), ", ".join(f"{e:.2f}" for e in errors),
+                     f"{mean:.2f} ± {DASH if sd is None else f'{sd:.2f}'}", f"{min(errors):.2f}–{max(errors):.2f}",
+                     fmt_duration(sum(seconds) / len(seconds)) if seconds else DASH))
+    return lines + markdown_table(("Model", "Seeds", "Test errors", "Mean ± sd", "Range", "Mean training time"), body)
+
+
+# --- the model cache (issue 13): every notebook again, reading the models the training pass cached ---
+
+
+def recorded_numbers(rows) -> dict[tuple, float]:
+    """(notebook, row name, field) -> value of every recorded result that is not a time."""
+    found = {}
+    for r in rows:
+        for k, v in r.items():
+            if k in ("notebook", "name") or any(w in k for w in ("seconds", "time", "_ms")):
+                continue
+            if (x := number(v)) is not None:
+                found[(r["notebook"], r["name"], k)] = x
+    return found
+
+
+def compare_recorded(rows, cached_rows, notebook: str | None = None) -> tuple[int, int, list[str]]:
+    """How many of the training pass's recorded results the cached pass matches to 3 decimals:
+    (matching, compared, the first differences as text)."""
+    trained, again = recorded_numbers(rows), recorded_numbers(cached_rows)
+    keys = [k for k in trained if notebook is None or k[0] == notebook]
+    differ = [f"{k[1]}: {k[2]} {trained[k]:.3f} vs {again[k]:.3f}" if k in again else f"{k[1]}: {k[2]} missing"
+              for k in keys if k not in again or f"{trained[k]:.3f}" != f"{again[k]:.3f}"]
+    return len(keys) - len(differ), len(keys), differ
+
+
+def target_warm_course(cached, expected: int, checkable: str | None = None) -> dict:
+    target = "after `make warm`: whole course in full mode ≤ 3 min"
+    runs = cached.get("runs") or []
+    ok = [r for r in runs if r.get("status") == "ok"]
+    total = sum(number(r.get("wall_seconds")) or 0.0 for r in runs)
+    matched, compared, _ = compare_recorded(cached.get("trained_rows", []), cached.get("rows", []))
+    measured = (f"{fmt_duration(total)} for {len(ok)} of {expected} notebooks with the cache the training pass "
+                f"filled; {matched} of {compared} recorded results equal to 3 decimals")
+    if checkable:
+        return {"target": target, "measured": measured, "status": f"NOT CHECKED ({checkable})", "margin": DASH}
+    if len(ok) < expected:
+        return {"target": target, "measured": measured, "status": "NOT CHECKED (not every notebook ran)",
+                "margin": DASH}
+    met = total <= TARGET_WARM_COURSE_SECONDS and matched == compared
+    margin = (f"{fmt_duration(TARGET_WARM_COURSE_SECONDS - total)} under" if total <= TARGET_WARM_COURSE_SECONDS
+              else f"{fmt_duration(total - TARGET_WARM_COURSE_SECONDS)} over")
+    if matched != compared:
+        margin += f"; {compared - matched} recorded result(s) differ"
+    return {"target": target, "measured": measured, "status": verdict(met), "margin": margin}
+
+
+def cached_section(runs, cached) -> list[str]:
+    """Each notebook's wall time when training and when reading the warm cache, and whether its
+    recorded results are the same."""
+    if not cached:
+        return []
+    trained = {r.get("notebook"): r for r in runs}
+    body, total_train, total_warm = [], 0.0, 0.0
+    for r in cached.get("runs") or []:
+        first = trained.get(r.get("notebook"), {})
+        train_s, warm_s = number(first.get("wall_seconds")), number(r.get("wall_seconds"))
+        total_train += train_s or 0.0
+        total_warm += warm_s or 0.0
+        nb = (r.get("notebook") or "??")[:2]
+        matched, compared, differ = compare_recorded(cached.get("trained_rows", []), cached.get("rows", []), nb)
+        same = "yes" if matched == compared else f"NO: {matched} of {compared} ({'; '.join(differ[:2])})"
+        state = "ok" if r.get("status") == "ok" else f"ERROR: {r.get('error')}"
+        share = f"{100 * warm_s / train_s:.0f}%" if train_s and warm_s is not None else DASH
+        body.append((r.get("notebook", "?"), state, fmt_duration(train_s), fmt_duration(warm_s), share,
+                     f"{same} ({compared} values)" if matched == compared else same))
+    body.append(("**whole course**", "", f"**{fmt_duration(total_train)}**", f"**{fmt_duration(total_warm)}**",
+                 f"{100 * total_warm / total_train:.0f}%" if total_train else DASH, ""))
+    lines = ["", "## With a warm model cache (after `make warm`)", "",
+             "Every notebook again in full mode, in a fresh kernel, reading the trained models the training pass "
+             "above stored in its own cache (`benchmarks/out/<run>/cache`; `make bench` passes `--with-cache`). "
+             "Same results means every recorded number that is not a time equals the training pass's to 3 "
+             f"decimals. Target: the whole course ≤ {fmt_duration(TARGET_WARM_COURSE_SECONDS)}.", ""]
+    return lines + markdown_table(("Notebook", "Status", "Training pass", "Warm cache", "Share",
+                                   "Same recorded results"), body)
+
+
 def build(rows, runs, pca, meta, explorers=None, longer=None, quick=None, roofline=None, before=None,
-          profile=None, recipes=None, browser=None) -> str:
+          profile=None, candidates=None, seeds=None, recipes=None, cached=None, browser=None) -> str:
     """The whole RESULTS.md text. ``quick``: ``{"rows", "runs"}`` of a quick-mode pass, if one ran.
     ``browser``: the JSON of ``benchmarks/browser_latency.py``, or None."""
     pca = {int(k): v for k, v in (pca or {}).items()}
     quick_runs = (quick or {}).get("runs")
-    parts = (header_lines(meta) + targets_section(rows, runs, pca, meta, quick)
+    if cached is not None:
+        cached = {**cached, "trained_rows": rows}
+    parts = (header_lines(meta) + targets_section(rows, runs, pca, meta, quick, cached)
              + claims_section(rows, runs, meta, quick) + models_section(rows, pca)
-             + paper_section(rows, pca) + linear_section(rows, pca) + recipes_section(rows)
-             + recipes_longer_section(rows, recipes) + vae_section(rows) + compression_section(rows)
-             + runs_section(runs, meta, quick_runs) + time_section(runs, before, profile)
+             + paper_section(rows, pca) + seeds_section(rows, seeds) + candidates_section(candidates)
+             + linear_section(rows, pca) + recipes_section(rows) + recipes_longer_section(rows, recipes) + vae_section(rows)
+             + compression_section(rows)
+             + runs_section(runs, meta, quick_runs) + cached_section(runs, cached)
+             + time_section(runs, before, profile)
              + roofline_section(rows, roofline) + explorers_section(explorers)
              + browser_latency_section(browser) + longer_section(longer)
              + pca_section(rows, pca) + other_section(rows))
