@@ -20,7 +20,8 @@ next write of the same key or ``make clean-cache`` removes), and two kernels wri
 the same entry at once leave one complete entry. A failed write (a full disk) is
 reported and leaves the trained model in memory untouched.
 
-Introduced by notebook 01's first training; used by every notebook that trains.
+Notebook 03 calls :func:`remembered` for its t-SNE map; the notebooks' trained models reach
+this store through ``training.fit``.
 """
 
 from __future__ import annotations

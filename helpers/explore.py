@@ -6,13 +6,13 @@ ipywidgets controls and images that updates as you move the controls:
 * :func:`code_size` - a slider over the code size k with PCA and autoencoder
   reconstructions side by side (notebook 01);
 * :func:`latent_sliders` - one slider per latent dimension, the decoded digit
-  (notebooks 04 and 06);
+  (notebooks 03, 04 and 06);
 * :func:`noise` - noise level and type: noisy input, model output and a baseline
   (by default :func:`median_filter`), with PSNR (notebook 05);
 * :func:`latent_2d` - the scatter of 2-D codes with a marker at (z1, z2) and the
   digit decoded there (notebook 06);
 * :func:`interpolation` - a slider t from 0 to 1 between two test digits: the
-  blend of their codes, decoded, beside the blend of their pixels (notebook 06).
+  blend of their codes, decoded, beside the blend of their pixels (notebooks 02 and 06).
 
 Make the explorer the last expression of a cell (no ``;``) so that it displays.
 
@@ -23,7 +23,7 @@ update: the 2-D scatter is drawn once and only the marker is painted per update
 (:class:`helpers.panels.OverlayCanvas`). How to drive one from code (``ex.set``,
 ``ex.shown``, ``ex.controls``) is in :mod:`helpers.panels`.
 
-Used by notebooks 01, 04, 05 and 06.
+Used by notebooks 01, 02, 03, 04, 05 and 06.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ need (so the figure slightly overstates the work of a one-layer encoder).
 
 Notebooks record :func:`training_cost` beside their training time, e.g.
 ``results.record(..., train_seconds=..., epochs=..., **flops.training_cost(model, x_fit))``.
+
+Used by notebooks 01, 02, 03, 04, 05 and 06.
 """
 
 from __future__ import annotations
