@@ -279,6 +279,28 @@ def run_seeds(out: Path, count: int, quick: bool, timeout: int) -> dict | None:
     return {"runs": runs}
 
 
+def add_recipes(out: Path, timeout: int, output: Path | None) -> int:
+    """--longer's 50-epoch recipes (notebook 02 at RECIPES_SCALE) added to the saved full-mode run ``out``."""
+    saved = read_json(out / "run.json")
+    if saved is None or saved["meta"].get("quick"):
+        sys.exit(f"{out} holds no saved full-mode run (run.json); give the folder of a full `make bench` run")
+    if (out / "results-recipes").exists():
+        sys.exit(f"{out} already has the recipes at 50 epochs (results-recipes/); nothing to add")
+    paths = find_notebooks([RECIPES_NOTEBOOK])
+    if not paths:
+        sys.exit(f"notebook {RECIPES_NOTEBOOK} is not there")
+    os.environ["AE_CACHE"] = "0"
+    log(f"The recipes at 50 epochs: notebook {RECIPES_NOTEBOOK} with AE_EPOCH_SCALE={RECIPES_SCALE:g}, "
+        f"load {os.getloadavg()[0]:.1f} ...")
+    saved["recipes"] = {"scale": RECIPES_SCALE, "load": [round(os.getloadavg()[0], 1)],
+                        "runs": run_notebooks(paths, out / "results-recipes", False, False, timeout,
+                                              scale=RECIPES_SCALE)}
+    saved["recipes"]["load"].append(round(os.getloadavg()[0], 1))
+    (out / "run.json").write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+    log(build_and_write(out, output))
+    return 0 if all(run["status"] == "ok" for run in saved["recipes"]["runs"]) else 1
+
+
 def time_make_test(out: Path) -> dict:
     log("Timing `make test` ...")
     start = time.perf_counter()
@@ -382,6 +404,9 @@ def parse(argv=None):
     parser.add_argument("--out", type=Path, help="folder for this run's measurements (default benchmarks/out/<time>)")
     parser.add_argument("--output", type=Path, help="where to write the table (default benchmarks/RESULTS.md "
                                                     "for a full run of every notebook)")
+    parser.add_argument("--add-recipes", type=Path, metavar="RUN_DIR",
+                        help=f"run only --longer's notebook {RECIPES_NOTEBOOK} at AE_EPOCH_SCALE={RECIPES_SCALE:g} (the "
+                             "recipes at 50 epochs) into a saved full-mode run, then rebuild that run's table")
     parser.add_argument("--table-only", type=Path, metavar="RUN_DIR",
                         help="rebuild the table from a saved run folder without running anything")
     return parser.parse_args(argv)
@@ -392,6 +417,8 @@ def main(argv=None) -> int:
     if args.table_only:
         log(build_and_write(args.table_only, args.output))
         return 0
+    if args.add_recipes:
+        return add_recipes(args.add_recipes, args.timeout, args.output)
 
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out = args.out or OUT_DIR / (stamp + ("-quick" if args.quick else ""))

@@ -642,7 +642,10 @@ def recipes_longer_section(rows, recipes) -> list[str]:
     scale = recipes.get("scale", 10)
     lines = ["", f"### The recipes at the tutorials' 50 epochs (notebook 02, AE_EPOCH_SCALE={scale:g})", "",
              f"A second run of notebook 02 with every model trained {scale:g} times as many epochs (the recipes: "
-             "50, as the tutorials train them), beside the main run. Lower: whether the longer run ends below it.", ""]
+             "50, as the tutorials train them), beside the main run. Lower: whether the longer run ends below it."
+             + (" Added to this run afterwards (`--add-recipes`), at load "
+                + " → ".join(f"{x:g}" for x in recipes["load"]) + "; only errors are shown, which do not depend on it."
+                if recipes.get("load") else ""), ""]
     main = {r.get("name"): r for r in model_rows(rows) if r.get("notebook") == "02"}
     body = []
     for r in model_rows(recipes.get("rows", [])):
