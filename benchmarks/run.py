@@ -254,6 +254,19 @@ def read_json(path: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def read_seeded_rows(folder: Path) -> list[dict]:
+    """The rows the seeded runs recorded: one per (notebook, name, seed). All seeds write the same
+    names into one folder, so ``results.read_dir`` (the last row of each name wins) would keep only
+    the last seed's."""
+    latest: dict[tuple, dict] = {}
+    for path in sorted(folder.glob("*.jsonl")) if folder.exists() else []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                latest[(row["notebook"], row["name"], row.get("seed"))] = row
+    return list(latest.values())
+
+
 def run_seeds(out: Path, count: int, quick: bool, timeout: int) -> dict | None:
     """Notebook 04 up to its headline's recorded result, once per extra seed (AE_SEED=43, 44, ...)."""
     if count < 2:
@@ -336,7 +349,7 @@ def build_and_write(out: Path, output: Path | None) -> str:
         recipes["rows"] = results.read_dir(out / "results-recipes") if (out / "results-recipes").exists() else []
     seeds = saved.get("seeds")
     if seeds is not None:
-        seeds["rows"] = results.read_dir(out / "results-seeds") if (out / "results-seeds").exists() else []
+        seeds["rows"] = read_seeded_rows(out / "results-seeds")
     if quick is not None:
         quick["rows"] = results.read_dir(out / "results-quick") if (out / "results-quick").exists() else []
     cached = saved.get("cached_pass")

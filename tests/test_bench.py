@@ -469,3 +469,19 @@ def test_the_seeded_repeat_runs_notebook_04_only_up_to_its_headline():
     assert len(kept) < len(nb.cells) and not any("claims.check" in c.source for c in kept)
     with pytest.raises(ValueError, match="no code cell containing 'nowhere'"):
         cells_up_to(nb.cells, "nowhere", "04")
+
+
+def test_every_seed_of_the_headline_reaches_the_seeds_table(tmp_path):
+    """All seeded runs record the same row name into one folder; each seed must still be counted."""
+    from benchmarks import run, table
+
+    folder = tmp_path / "results-seeds"
+    folder.mkdir()
+    rows = [{"notebook": "04", "name": "conv AE", "seed": seed, "test_error": error, "train_seconds": 60.0}
+            for seed, error in ((43, 2.771), (44, 2.791))]
+    (folder / "04.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    found = run.read_seeded_rows(folder)
+    assert sorted(r["seed"] for r in found) == [43, 44]
+    main = [{"notebook": "04", "name": "conv AE", "seed": 42, "test_error": 2.764, "train_seconds": 60.0}]
+    text = "\n".join(table.seeds_section(main, {"rows": found, "runs": []}))
+    assert "| 42, 43, 44 | 2.76, 2.77, 2.79 | 2.78 ± 0.01 |" in text, text
