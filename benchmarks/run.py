@@ -294,6 +294,7 @@ def run_seeds(out: Path, count: int, quick: bool, timeout: int) -> dict | None:
 
 def add_recipes(out: Path, timeout: int, output: Path | None) -> int:
     """--longer's 50-epoch recipes (notebook 02 at RECIPES_SCALE) added to the saved full-mode run ``out``."""
+    out = out.resolve()  # the kernels run in notebooks/: a relative results folder would land there
     saved = read_json(out / "run.json")
     if saved is None or saved["meta"].get("quick"):
         sys.exit(f"{out} holds no saved full-mode run (run.json); give the folder of a full `make bench` run")
