@@ -189,65 +189,52 @@ def run_notebooks(paths, results_dir: Path, quick: bool, write_back: bool, timeo
     return runs
 
 
+def run_step(out: Path, name: str, command: list[str], env: dict | None = None) -> dict:
+    """Run one measuring script (``benchmarks/<name>.py``) that writes ``out/<name>.json``; its output
+    goes to ``out/<name>.log``. Returns the JSON, or ``{"error": ...}`` saying how the script failed."""
+    target = out / f"{name}.json"
+    done = subprocess.run([*command, "--json", str(target)], cwd=ROOT, capture_output=True, text=True,
+                          env=None if env is None else {**os.environ, **env})
+    (out / f"{name}.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    if target.exists():
+        return json.loads(target.read_text(encoding="utf-8"))
+    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    log(f"benchmarks/{name}.py failed (exit {done.returncode}): {tail[0]}")
+    return {"error": f"benchmarks/{name}.py failed (exit {done.returncode}): {tail[0]}"}
+
+
 def run_explorers(out: Path, skip: bool, quick: bool = False) -> dict | None:
     if skip:
         return None
     if not EXPLORERS.exists():
         log("benchmarks/explorers.py is not there: explorer update times are not measured.")
         return {"error": "benchmarks/explorers.py is missing"}
-    target = out / "explorers.json"
     log("Timing the slider explorers (benchmarks/explorers.py) ...")
-    command = [sys.executable, str(EXPLORERS), "--json", str(target)]
-    if quick:  # a smoke check of the plumbing, not figures
-        command += ["--updates", "20", "--naive-updates", "5"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    (out / "explorers.log").write_text(done.stdout + done.stderr, encoding="utf-8")
-    if target.exists():
-        return json.loads(target.read_text(encoding="utf-8"))
-    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-    log(f"benchmarks/explorers.py failed (exit {done.returncode}): {tail[0]}")
-    return {"error": f"benchmarks/explorers.py failed (exit {done.returncode}): {tail[0]}"}
+    smoke = ["--updates", "20", "--naive-updates", "5"] if quick else []  # a smoke check of the plumbing
+    return run_step(out, "explorers", [sys.executable, str(EXPLORERS), *smoke])
 
 
 def run_browser_latency(out: Path, skip: bool, quick: bool = False) -> dict | None:
     """benchmarks/browser_latency.py: slider key press to painted picture in JupyterLab + Chromium."""
     if skip:
         return None
-    target = out / "browser_latency.json"
     log("Timing slider key press -> painted picture in Chromium (benchmarks/browser_latency.py) ...")
-    command = [sys.executable, "-m", "benchmarks.browser_latency", "--json", str(target)]
-    if quick:  # a smoke check of the plumbing, not figures
-        command += ["--moves", "10", "--warmup", "2"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    (out / "browser_latency.log").write_text(done.stdout + done.stderr, encoding="utf-8")
-    if target.exists():
-        measured = json.loads(target.read_text(encoding="utf-8"))
-        if measured.get("skipped"):
-            log(f"Browser slider latency skipped: {measured['skipped']}.")
-        return measured
-    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-    log(f"benchmarks/browser_latency.py failed (exit {done.returncode}): {tail[0]}")
-    return {"error": f"benchmarks/browser_latency.py failed (exit {done.returncode}): {tail[0]}"}
+    smoke = ["--moves", "10", "--warmup", "2"] if quick else []  # a smoke check of the plumbing
+    measured = run_step(out, "browser_latency", [sys.executable, "-m", "benchmarks.browser_latency", *smoke],
+                        env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+    if measured.get("skipped"):
+        log(f"Browser slider latency skipped: {measured['skipped']}.")
+    return measured
 
 
 def run_roofline(out: Path, skip: bool, quick: bool = False) -> dict | None:
     """benchmarks/roofline.py in a fresh process (TensorFlow's default threads, as the notebooks get)."""
     if skip:
         return None
-    target = out / "roofline.json"
     log("Measuring the machine's matrix-multiply peak (benchmarks/roofline.py) ...")
-    command = [sys.executable, "-m", "benchmarks.roofline", "--json", str(target)]
-    if quick:  # a smoke check of the plumbing, not figures
-        command += ["--sizes", "256", "--repeats", "2"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    (out / "roofline.log").write_text(done.stdout + done.stderr, encoding="utf-8")
-    if target.exists():
-        return json.loads(target.read_text(encoding="utf-8"))
-    tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-    log(f"benchmarks/roofline.py failed (exit {done.returncode}): {tail[0]}")
-    return {"error": f"benchmarks/roofline.py failed (exit {done.returncode}): {tail[0]}"}
+    smoke = ["--sizes", "256", "--repeats", "2"] if quick else []  # a smoke check of the plumbing
+    return run_step(out, "roofline", [sys.executable, "-m", "benchmarks.roofline", *smoke],
+                    env={"TF_CPP_MIN_LOG_LEVEL": "2"})
 
 
 def read_json(path: Path) -> dict | None:
