@@ -84,7 +84,10 @@ ATTACH_ALL = f"""
 async (path) => {{
   const panel = ({FIND_PANEL})(path);
   const content = panel.content;
-  if (!content.widgets) return {{cells: 0, attached: 0}};  // a Markdown document: one rendered page
+  if (!content.widgets) {{  // a Markdown document: one page, rendered (its links resolved) asynchronously
+    await content.ready;
+    return {{cells: 0, attached: 0}};
+  }}
   for (let i = 0; i < content.widgets.length; i++) {{ await content.scrollToItem(i, 'start'); }}
   await content.scrollToItem(0, 'start');
   return {{cells: content.widgets.length, attached: content.widgets.filter(w => w.isAttached).length}};
