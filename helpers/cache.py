@@ -20,8 +20,9 @@ next write of the same key or ``make clean-cache`` removes), and two kernels wri
 the same entry at once leave one complete entry. A failed write (a full disk) is
 reported and leaves the trained model in memory untouched.
 
-Notebook 03 calls :func:`remembered` for its t-SNE map; the notebooks' trained models reach
-this store through ``training.fit``.
+The notebooks' trained models reach this store through ``training.fit``; slow
+deterministic work beside them (03's t-SNE map, 06's likelihood estimate, 05's noise
+sweep) and 04's measured training times through :func:`remembered`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from pathlib import Path
 FORMAT = 2  # bump when the layout of an entry changes: older entries are then retrained, not misread
 DIR_VAR, SWITCH_VAR, RETRAIN_VAR = "AE_CACHE_DIR", "AE_CACHE", "AE_RETRAIN"
 COURSE_DIR = "autoencoders-course"
-WEIGHTS, META, RESULT = "model.weights.h5", "entry.json", "result.npy"
+WEIGHTS, META, RESULT, RESULT_JSON = "model.weights.h5", "entry.json", "result.npy", "result.json"
 TMP_PREFIX = ".tmp-"
 _ENTRY_NAME = re.compile(r"[0-9a-f]{64}")
 _TRUE = {"1", "true", "yes", "on"}
@@ -134,7 +135,7 @@ def read(k: str, folder: Path | None = None) -> Entry | None:
     if meta.get("key") != k:
         raise BrokenEntry("it belongs to another key")
     name = meta.get("file", WEIGHTS)
-    if name not in (WEIGHTS, RESULT):
+    if name not in (WEIGHTS, RESULT, RESULT_JSON):
         raise BrokenEntry(f"it names an unknown file {name!r}")
     try:
         checksum = file_sha256(path / name)
@@ -196,13 +197,21 @@ def write(k: str, save_weights, meta: dict, folder: Path | None = None, filename
 
 
 def remembered(compute, *inputs, what: str):
-    """``compute(*inputs)`` (an array), computed once and then read from the store.
+    """``compute(*inputs)``, computed once and then read from the store.
 
-    For slow deterministic work beside training, e.g. notebook 03's t-SNE map:
-    ``cache.remembered(TSNE(..., random_state=0).fit_transform, codes, what="t-SNE map")``. The
-    key covers ``compute`` (its code, and the settings of the object it is a method of), the
-    inputs' bytes, and the library versions; pass every array it reads. The same switches as
-    for models apply (``AE_CACHE=0``, ``AE_RETRAIN=1``), a broken entry is recomputed.
+    For slow deterministic work beside training, e.g. notebook 03's t-SNE map,
+    ``cache.remembered(TSNE(..., random_state=0).fit_transform, codes, what="t-SNE map")``,
+    or a score of trained models, ``cache.remembered(iwae_nll, vae, x, 500, what="IWAE NLL")``.
+    The key covers what decides the result (:func:`helpers.fingerprint.computation`):
+    ``compute``'s code and settings, everything it reads (a notebook function's globals
+    followed through the functions it calls; a Keras model with its current weights), the
+    inputs, and the library versions. Something it cannot describe: computed afresh, with
+    a line saying why. The result is an array, or plain data (numbers, strings, lists and
+    dicts of them; tuples come back as lists). The same switches as for models apply
+    (``AE_CACHE=0``, ``AE_RETRAIN=1``); a broken entry is recomputed.
+
+    A measured time kept this way is the time measured then, and the line printed on
+    reuse says so (the date and "set AE_RETRAIN=1 to compute it again").
     """
     import numpy as np
 
@@ -211,16 +220,16 @@ def remembered(compute, *inputs, what: str):
     k = None
     if enabled():
         try:
-            k = key({"remembered": fingerprint.describe(compute), "self": fingerprint.describe(
-                getattr(compute, "__self__", None)), "inputs": fingerprint.describe(list(inputs)),
-                "versions": fingerprint.versions(), "sklearn": _version("scikit-learn")})
+            k = key({"remembered": fingerprint.computation(compute, inputs),
+                     "versions": fingerprint.versions(), "sklearn": _version("scikit-learn")})
         except fingerprint.Unkeyable as exc:
             print(f"{what}: not cached ({exc}); computed afresh", flush=True)
     if k is not None and not retrain_requested():
         try:
             entry = read(k)
             if entry is not None:
-                result = np.load(entry.weights, allow_pickle=False)
+                result = np.load(entry.weights, allow_pickle=False) if entry.meta.get("file") == RESULT \
+                    else json.loads(entry.weights.read_text(encoding="utf-8"))["result"]
                 print(f"{what}: reused the result computed on {entry.meta.get('date', '?')} "
                       f"({entry.meta.get('seconds', 0):.0f} s then); set AE_RETRAIN=1 to compute it again", flush=True)
                 return result
@@ -229,16 +238,50 @@ def remembered(compute, *inputs, what: str):
             print(f"{what}: cached result ignored: {reason}; computing it again", flush=True)
             remove(k)
     start = time.perf_counter()
-    result = np.asarray(compute(*inputs))
+    result = compute(*inputs)
     if k is not None:
         import datetime
 
         meta = {"date": datetime.date.today().isoformat(), "seconds": time.perf_counter() - start, "what": what}
         try:
-            write(k, lambda path: np.save(path, result, allow_pickle=False), meta, filename=RESULT)
+            if _is_array(result):
+                result = np.asarray(result)
+                write(k, lambda path: np.save(path, result, allow_pickle=False), meta, filename=RESULT)
+            else:
+                text = json.dumps({"result": _plain(result)}, allow_nan=True)
+                result = json.loads(text)["result"]  # as a reuse will return it: lists, not tuples
+                write(k, lambda path: Path(path).write_text(text, encoding="utf-8"), meta, filename=RESULT_JSON)
+        except _NotPlain as exc:
+            print(f"{what}: not cached (the result holds {exc}, which the store does not keep)", flush=True)
         except Exception as exc:
             print(f"{what}: could not store the result in the cache ({type(exc).__name__}: {exc})", flush=True)
     return result
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _is_array(value) -> bool:
+    import numpy as np
+
+    return isinstance(value, np.ndarray) or (hasattr(value, "shape") and hasattr(value, "dtype")
+                                             and not isinstance(value, np.generic))
+
+
+def _plain(value):
+    """``value`` as JSON data, exactly (floats keep all their digits); _NotPlain for anything else."""
+    import numpy as np
+
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.generic) and isinstance(value.item(), bool | int | float):
+        return value.item()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: _plain(v) for k, v in value.items()}
+    raise _NotPlain(f"a {type(value).__name__}")
 
 
 def _version(name: str):

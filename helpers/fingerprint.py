@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import os
 import platform
 import random
 import types
@@ -286,3 +287,98 @@ def training_key_parts(model, x, y, validation_data, epochs, batch_size, shuffle
     if not model.weights:  # not built yet: its weights will come from the random state
         parts["random_state"] = hashlib.sha256(repr(random.getstate()).encode()).hexdigest()
     return parts
+
+
+def computation(compute, inputs) -> dict:
+    """What decides the result of ``compute(*inputs)``, for :func:`helpers.cache.remembered`.
+
+    Stricter than the training key's view of a function: everything ``compute`` reads is
+    described, followed through the notebook's own functions (their code, the globals
+    and closure values they read): plain data and arrays by their bytes, Keras models
+    by their architecture **and their current weights**, the course's modules by their
+    file, other libraries' modules and functions by name (their versions are in the key),
+    objects with settings (an estimator) by those settings. Anything else raises
+    :class:`Unkeyable`: a result that depends on what the key cannot see is computed
+    afresh, never reused.
+    """
+    seen: dict[int, str] = {}
+    return {"compute": _value(compute, 0, seen), "inputs": [_value(v, 0, seen) for v in inputs]}
+
+
+def _value(obj, depth: int, seen: dict):
+    import keras
+
+    if depth > 3 * _MAX_DEPTH:
+        raise Unkeyable("an object nested too deeply to describe")
+    if obj is None or isinstance(obj, bool | int | float | str | np.generic) or _is_array(obj):
+        return describe(obj)
+    if id(obj) in seen:  # a function that calls itself, a model read twice
+        return seen[id(obj)]
+    seen[id(obj)] = f"<seen {len(seen)}>"
+    if isinstance(obj, list | tuple):
+        return [_value(v, depth + 1, seen) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): _value(v, depth + 1, seen) for k, v in obj.items()}
+    if isinstance(obj, keras.Model | keras.Layer):  # its architecture, its current weights, how it is compiled
+        optimizer = getattr(obj, "optimizer", None)
+        return {"model": model_description(obj) if isinstance(obj, keras.Model) else describe(obj),
+                "weights": weights_hash(obj.weights),
+                "optimizer": _without_name(describe(optimizer)) if optimizer is not None else None,
+                "loss": describe(getattr(obj, "loss", None))}
+    if isinstance(obj, types.ModuleType):
+        return {"module": obj.__name__, "file": module_hash(obj.__name__) if _course_module(obj.__name__) else None}
+    if isinstance(obj, types.MethodType):
+        return {"method": _value(obj.__func__, depth + 1, seen), "self": _value(obj.__self__, depth + 1, seen)}
+    if isinstance(obj, types.FunctionType):
+        module = obj.__module__ or ""
+        if _course_module(module):
+            return {"function": f"{module}.{obj.__qualname__}", "file": module_hash(module)}
+        if not _own_code_module(module):  # a library's function: its name (and the versions in the key)
+            return {"function": f"{module}.{obj.__qualname__}"}
+        return _function(obj, depth, seen)
+    if isinstance(obj, types.BuiltinFunctionType | np.ufunc):  # np.sqrt, len: by name
+        return {"builtin": f"{getattr(obj, '__module__', None)}.{getattr(obj, '__qualname__', obj.__name__)}"}
+    if isinstance(obj, type):
+        return class_description(obj)
+    if isinstance(obj, np.random.Generator | range | slice):
+        return describe(obj)
+    cls = type(obj)
+    if hasattr(obj, "get_params") and cls.__module__.startswith("sklearn"):  # an estimator: settings and fit
+        fitted = {k: v for k, v in vars(obj).items() if k.endswith("_") and not k.startswith("_")}
+        return {"class": f"{cls.__module__}.{cls.__qualname__}", "params": _value(obj.get_params(), depth + 1, seen),
+                "fitted": _value(fitted, depth + 1, seen)}
+    if _course_module(cls.__module__ or "") or _own_code_module(cls.__module__ or ""):
+        try:
+            return describe(obj)  # the course's or the notebook's own object: its methods and its state
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise Unkeyable(f"an object of type {cls.__qualname__} whose state cannot be read") from exc
+    raise Unkeyable(f"it reads a {cls.__module__}.{cls.__qualname__} object")  # an open file, a figure, ...
+
+
+def _own_code_module(module: str) -> bool:
+    """A notebook's or a learner's own code (``__main__``, a file of their own), not an installed library's."""
+    import sys
+    import sysconfig
+
+    if module in ("__main__", "") or module.startswith("__main__"):
+        return True
+    path = getattr(sys.modules.get(module), "__file__", None)
+    if not path:
+        return False  # a built-in module
+    libraries = {sysconfig.get_path(k) for k in ("purelib", "platlib", "stdlib", "platstdlib")}
+    return not any(p and os.path.abspath(path).startswith(os.path.abspath(p) + os.sep) for p in libraries)
+
+
+def _function(func, depth: int, seen: dict) -> dict:
+    """A notebook's own function: its code, its defaults, the globals and closure values it reads."""
+    code, read = func.__code__, {}
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        stack += [k for k in c.co_consts if isinstance(k, types.CodeType)]
+        for name in c.co_names:
+            if name in func.__globals__ and name not in read:
+                read[name] = _value(func.__globals__[name], depth + 1, seen)
+    closure = [_value(cell.cell_contents, depth + 1, seen) for cell in (func.__closure__ or ())]
+    return {"function": func.__qualname__, "source": _source(func), "defaults": _value(func.__defaults__, depth + 1, seen),
+            "kwdefaults": _value(func.__kwdefaults__, depth + 1, seen), "globals": read, "closure": closure}

@@ -311,3 +311,66 @@ def test_a_reused_model_leaves_the_random_state_as_training_would(capsys):
 
     assert all(np.array_equal(a, b) for a, b in zip(sampled(), sampled(), strict=True))
     assert "reused" in capsys.readouterr().out
+
+
+# what a notebook's scoring function looks like: it reads a model and a setting from the globals
+SCORED_MODEL = None
+SCALE = 2.0
+
+
+def _score(x):
+    return {"error": float(np.square(SCORED_MODEL(x).numpy() - x).sum(axis=1).mean()) * SCALE, "n": len(x)}
+
+
+def test_a_score_of_a_model_is_remembered_until_the_model_or_what_it_reads_changes(capsys, monkeypatch):
+    monkeypatch.setattr(__import__(__name__), "SCORED_MODEL", tiny())
+    first = cache.remembered(_score, X, what="score")
+    assert isinstance(first, dict) and first["n"] == len(X)
+    again = cache.remembered(_score, X, what="score")
+    assert again == first and "score: reused the result" in capsys.readouterr().out  # exact floats, from JSON
+
+    train(SCORED_MODEL, epochs=1)  # the global model's weights change: the old score must not come back
+    after_training = cache.remembered(_score, X, what="score")
+    assert "reused" not in capsys.readouterr().out and after_training != first
+    monkeypatch.setattr(__import__(__name__), "SCALE", 3.0)  # a setting the function reads
+    cache.remembered(_score, X, what="score")
+    assert "reused" not in capsys.readouterr().out
+
+
+def test_a_model_passed_as_an_input_is_keyed_by_its_weights(capsys):
+    def error(model, x):
+        return metrics_error(model, x)
+
+    model = tiny()
+    first = cache.remembered(error, model, X, what="error")
+    assert cache.remembered(error, model, X, what="error") == first and "reused" in capsys.readouterr().out
+    model.set_weights([w + 0.1 for w in model.get_weights()])
+    assert cache.remembered(error, model, X, what="error") != first and "reused" not in capsys.readouterr().out
+
+
+def metrics_error(model, x):
+    from helpers import metrics
+
+    return metrics.evaluate(model, x)
+
+
+def test_what_the_key_cannot_see_is_computed_afresh_and_said(capsys, tmp_path):
+    handle = open(tmp_path / "f.txt", "w")  # an open file: the key cannot describe what it will hold
+
+    def reads_a_file(x):
+        return float(x.sum()) + (0.0 if handle.closed else 1.0)
+
+    for _ in range(2):
+        assert cache.remembered(reads_a_file, X, what="odd") == float(X.sum()) + 1.0
+        assert "odd: not cached" in capsys.readouterr().out
+    handle.close()
+
+
+def test_a_result_the_store_cannot_keep_is_returned_and_said(capsys):
+    class Table:  # e.g. a DataFrame: not plain data
+        pass
+
+    table = Table()
+    assert cache.remembered(lambda x: table, X, what="table") is table
+    assert "table: not cached (the result holds a Table" in capsys.readouterr().out
+    assert cache.remembered(lambda x: table, X, what="table") is table  # nothing stored, computed again
