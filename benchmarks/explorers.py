@@ -53,8 +53,9 @@ def build_models(keras, code: int = 2):
         conv_dec = keras.Sequential([
             keras.Input((code,)), layers.Dense(7 * 7 * 64, activation="relu"), layers.Reshape((7, 7, 64)),
             layers.Conv2DTranspose(64, 3, strides=2, padding="same", activation="relu"),
-            layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),
-            layers.Conv2D(1, 3, padding="same", activation="sigmoid", dtype="float32")], name="conv_decoder")
+            layers.Conv2D(32, 3, padding="same", activation="relu"), layers.Conv2D(4, 3, padding="same"),
+            layers.Reshape((14, 14, 2, 2)), layers.Permute((1, 3, 2, 4)), layers.Reshape((28, 28, 1)),  # pixel shuffle
+            layers.Activation("sigmoid", dtype="float32")], name="conv_decoder")
         conv_enc = keras.Sequential([
             keras.Input((28, 28, 1)), layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
             layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"), layers.Flatten(),
