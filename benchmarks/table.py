@@ -43,13 +43,14 @@ BURDA_VAE_NLL = 86.76
 TARGET_BEST_30 = 2.50  # squared error per test image (the 2006 deep autoencoder: 3.00)
 TARGET_TRAIN_SECONDS = 300.0  # ... with at most 5 minutes of training
 TARGET_LINEAR_GAP_PERCENT = 1.0
-TARGET_COURSE_SECONDS = 15 * 60.0
+TARGET_COURSE_SECONDS = 12 * 60.0  # issue 12: the whole course in full mode on an idle 2-core machine
 TARGET_PEAK_BYTES = 3 * 1024**3
 TARGET_MAKE_TEST_SECONDS = 5 * 60.0
 TARGET_WARM_COURSE_SECONDS = 3 * 60.0  # after `make warm`: every notebook in full mode from the model cache
 
 # Full-mode budgets per notebook on an idle 2-core machine (the course's plan), minutes.
-BUDGET_MINUTES = {"01": 2.5, "02": 1.5, "03": 2.0, "04": 4.0, "05": 1.5, "06": 2.5, "07": 1.5}
+# each notebook's share of the course's 12 minutes (they add up to TARGET_COURSE_SECONDS)
+BUDGET_MINUTES = {"01": 1.5, "02": 1.5, "03": 2.0, "04": 3.0, "05": 1.0, "06": 2.0, "07": 1.0}
 
 DASH = "—"
 DIVERGED = "diverged"  # what helpers.results records for a NaN or infinite number
@@ -330,7 +331,7 @@ def target_linear(rows, pca: dict, checkable: str | None = None) -> dict:
 
 
 def target_course_time(runs, expected: int, checkable: str | None = None) -> dict:
-    target = "whole course, every notebook in full mode, ≤ 15 min"
+    target = f"whole course, every notebook in full mode, ≤ {TARGET_COURSE_SECONDS / 60:g} min"
     ok = [r for r in runs if r.get("status") == "ok"]
     total = sum(number(r.get("wall_seconds")) or 0.0 for r in runs)
     measured = f"{fmt_duration(total)} for {len(ok)} of {expected} notebooks run without error"
@@ -703,7 +704,8 @@ def runs_section(runs, meta, quick_runs=None) -> list[str]:
         body.append((r.get("notebook", DASH), status, fmt_duration(r.get("wall_seconds")),
                      fmt_duration(r.get("cpu_seconds")), fmt_bytes(r.get("peak_rss_bytes")),
                      DASH if budget is None or meta.get("quick") else f"{budget:g} min"))
-    body.append(("**total**", "", f"**{fmt_duration(total)}**", fmt_duration(cpu_total), "", "15 min"))
+    body.append(("**total**", "", f"**{fmt_duration(total)}**", fmt_duration(cpu_total), "",
+                 f"{TARGET_COURSE_SECONDS / 60:g} min"))
     header = ("Notebook", "Status", "Wall time", "Kernel CPU", "Peak memory", "Budget (idle machine)")
     if quick_runs:  # the --with-quick pass: each notebook's quick-mode (AE_FAST=1) wall time beside the full one
         by_notebook = {str(q.get("notebook")): q for q in quick_runs}

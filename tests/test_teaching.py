@@ -51,3 +51,58 @@ def test_a_placeholder_results_md_cannot_fill_is_a_problem_not_a_guess():
                                      teaching.RESULTS.read_text(encoding="utf-8"))
     assert problems and "a model nobody trained" in problems[0]
     assert "{{error 04 | a model nobody trained}}" in text and teaching.NOT_MEASURED in text
+
+
+SMALL_RESULTS = """## Targets
+
+| Target | Measured | Status | By how much |
+|---|---|---|---|
+| whole course, every notebook in full mode, ≤ 12 min | 14 min 10 s for 7 of 7 notebooks | **MISSED** | 2 min 10 s over (18%) |
+
+## Run time and peak memory of each notebook (full mode, top to bottom)
+
+| Notebook | Status | Wall time | Kernel CPU | Peak memory | Budget (idle machine) | Quick-mode wall time | Quick-mode budget |
+|---|---|---|---|---|---|---|---|
+| 01_a | ok | 2 min 01 s | 2 min 23 s | 2.93 GB | 1.5 min | 45.1 s | 1 min |
+| 02_b | ok | 1 min 02 s | 1 min 10 s | 1.50 GB | 1.5 min | 40.0 s | 1 min |
+| **total** |  | **3 min 03 s** | 3 min 33 s |  | 12 min | **1 min 25 s** | 5 min (make test) |
+
+## Slider explorers: time per update (kernel side)
+
+| Explorer | Model | Median | p95 | Speed-up |
+|---|---|---|---|---|
+| latent_sliders | dense | 3.21 | 3.91 | 39× |
+| noise | conv | 12.50 | 14.0 | 1,016× |
+
+## Variational autoencoder: held-out negative ELBO
+
+| NB | Model | −ELBO (nats/image) |
+|---|---|---|
+| 06 | VAE 20-d | 105.8 |
+| 06 | VAE 20-d, binarised MNIST | 110.2 |
+"""
+
+
+def test_the_readme_placeholders_read_targets_totals_ranges_and_cells():
+    template = ("{{target status | whole course}}: {{target by | whole course}} / {{full total}} / {{quick total}} / "
+                "{{range ms | Slider explorers: time per update ; Median}} / {{range x | Slider explorers: time per "
+                "update ; Speed-up}} / {{max GB | Run time and peak memory ; Peak memory}} / "
+                "{{cell 06 | Variational autoencoder ; VAE 20-d, binarised MNIST ; −ELBO (nats/image)}}")
+    text, problems = teaching.fill(template, SMALL_RESULTS)
+    assert not problems, problems
+    assert text == ("MISSED: 2 min 10 s over (18%) / 3 min 03 s / 1 min 25 s / 3.21–12.50 / 39–1,016 / 2.93 / 110.2")
+    _, problems = teaching.fill("{{cell 06 | Variational autoencoder ; VAE 2-d ; −ELBO (nats/image)}} "
+                                "{{range ms | No such table ; Median}} {{target status | a target nobody set}}",
+                                SMALL_RESULTS)
+    assert len(problems) == 3  # a row, a table and a target that are not there: problems, never guesses
+
+
+def test_the_readme_results_follow_results_md():
+    import figures
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    current, problems = figures.refresh_results_block(readme)
+    assert not problems and current == readme, "README's results are out of date: run python tools/figures.py"
+    stale = readme.replace("<!-- end of results -->", "- **Stale.** 2.88 after 5 min 48 s.\n<!-- end of results -->")
+    refreshed, _ = figures.refresh_results_block(stale)
+    assert refreshed == readme  # a line written by hand between the markers does not survive

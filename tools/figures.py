@@ -11,6 +11,9 @@ generated from it, so the two cannot drift:
 * the README's notebook table (the "Full run" and "Quick run" columns) and the
   "Together …" sentence below it;
 * TEACHING.md, every number of it (tools/teaching.py, from tools/teaching_template.md);
+* the README's "in short" list of results (between ``<!-- results: … -->`` and
+  ``<!-- end of results -->``), from tools/readme_results_template.md with TEACHING.md's
+  placeholders (tools/teaching.py);
 * the README's disk and memory figures ("… GB on disk", "at most … GB of memory") and the
   time `make test` took.
 
@@ -34,13 +37,15 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 README = ROOT / "README.md"
 NOTEBOOKS = ROOT / "notebooks"
-COURSE_TARGET_MINUTES = 15  # the course's aim for a full run of every notebook (benchmarks/table.py)
+COURSE_TARGET_MINUTES = 12  # the course's aim for a full run of every notebook (benchmarks/table.py)
 NOT_MEASURED = "not yet measured"
 
 TARGETS_HEADING = re.compile(r"^## Targets", re.M)
 RUNS_HEADING = re.compile(r"^## Run time and peak memory of each notebook \(full mode", re.M)
 ENV_LINE = re.compile(r"^- \*\*Environment:\*\* .*?([\d.]+) GB on disk", re.M)
 CORES = re.compile(r"^- \*\*Machine:\*\* (\d+) CPU cores", re.M)
+RESULTS_TEMPLATE = ROOT / "tools" / "readme_results_template.md"
+RESULTS_BLOCK = re.compile(r"(<!-- results: [^\n]*-->\n)(.*?)(<!-- end of results -->)", re.S)
 RUN_TIME_SENTENCE = re.compile(r"^- Run time: .*?CPU[^.\n]*\.", re.M)
 
 
@@ -224,6 +229,17 @@ def refresh_readme(text: str, figures: Figures, stems: list[str]) -> tuple[str, 
     return text, problems
 
 
+def refresh_results_block(text: str) -> tuple[str, list[str]]:
+    """The README's "in short" list of results, from its template with RESULTS.md's numbers."""
+    import teaching  # tools/teaching.py: the placeholders, shared with TEACHING.md
+
+    found = RESULTS_BLOCK.search(text)
+    if found is None:
+        return text, ["README.md: no '<!-- results: … -->' … '<!-- end of results -->' block"]
+    body, problems = teaching.fill(RESULTS_TEMPLATE.read_text(encoding="utf-8"), RESULTS.read_text(encoding="utf-8"))
+    return text[:found.start(2)] + body + text[found.end(2):], [f"README.md results: {p}" for p in problems]
+
+
 def refresh(write: bool) -> tuple[list[str], list[str]]:
     """Bring every text up to date; return (files that were or would be changed, problems)."""
     figures = read_results()
@@ -243,7 +259,9 @@ def refresh(write: bool) -> tuple[list[str], list[str]]:
             if write:
                 path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = README.read_text(encoding="utf-8")
-    new, found = refresh_readme(readme, figures, stems)
+    new, found = refresh_results_block(readme)
+    problems += found
+    new, found = refresh_readme(new, figures, stems)
     problems += found
     if new != readme:
         changed.append("README.md")
