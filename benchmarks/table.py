@@ -892,6 +892,14 @@ def time_section(runs, before=None, profile=None) -> list[str]:
     source = (before or {}).get("source")
     lines += ["Wall time of each notebook in full mode, top to bottom. Before: "
               + (source or "no earlier figures given") + "; after: this run.", ""]
+    # the machine's own speed varies from day to day: the same code measured on another day shows how much
+    same = (before or {}).get("same_code") or {}
+    same_runs = {str(k)[:2]: v for k, v in (same.get("notebooks") or {}).items()}
+    if same_runs:
+        lines += ["Same code, earlier: " + (same.get("source") or "?") + ". That is this run's code on another day, "
+                  "so the gap between it and After is the machine's speed alone; it can be as large as the course's "
+                  "own changes, so read Change (Before to After, different days) with it in mind, and compare "
+                  "variants measured side by side in one run for the course's own speed-ups.", ""]
     costs = {}
     # CPU seconds of the kernel when the profile has them (less sensitive to other work on the machine)
     measure = "cpu" if any("cpu" in c for nb in (profile or {}).get("notebooks", []) for c in nb.get("cells", [])) \
@@ -900,22 +908,29 @@ def time_section(runs, before=None, profile=None) -> list[str]:
         cells = sorted(nb.get("cells", []), key=lambda c: -(number(c.get(measure)) or 0))[:3]
         costs[str(nb.get("notebook", ""))[:2]] = "; ".join(
             f"{c.get('what') or c.get('head', '?')} {fmt_duration(c.get(measure))}" for c in cells)
-    body, total_before, total_after = [], 0.0, 0.0
+    body, total_before, total_same, total_after = [], 0.0, 0.0, 0.0
     for r in runs:
         nb = str(r.get("notebook", ""))[:2]
         was, now = number((before_runs.get(nb) or {}).get("wall_seconds")), number(r.get("wall_seconds"))
+        earlier = number((same_runs.get(nb) or {}).get("wall_seconds"))
         total_before += was or 0.0
+        total_same += earlier or 0.0
         total_after += now or 0.0
         change = DASH if was is None or now is None else f"{100 * (now / was - 1):+.0f}%"
-        body.append((r.get("notebook", DASH), fmt_duration(was), fmt_duration(now), change, costs.get(nb, DASH)))
-    body.append(("**total**", f"**{fmt_duration(total_before or None)}**", f"**{fmt_duration(total_after)}**",
-                 DASH if not total_before else f"{100 * (total_after / total_before - 1):+.0f}%", ""))
+        row = (r.get("notebook", DASH), fmt_duration(was), fmt_duration(now), change, costs.get(nb, DASH))
+        body.append(row[:2] + (fmt_duration(earlier),) + row[2:] if same_runs else row)
+    total = ("**total**", f"**{fmt_duration(total_before or None)}**", f"**{fmt_duration(total_after)}**",
+             DASH if not total_before else f"{100 * (total_after / total_before - 1):+.0f}%", "")
+    body.append(total[:2] + (f"**{fmt_duration(total_same or None)}**",) + total[2:] if same_runs else total)
     if profile:
         lines += [f"Biggest costs: the slowest cells of a per-cell profile ({profile.get('how', '')}; "
                   f"{profile.get('date', '?')}, load average {profile.get('load', '?')}), "
                   + ("CPU seconds of the kernel (user + system)." if measure == "cpu"
                      else "seconds of wall time at that load."), ""]
-    return lines + markdown_table(("Notebook", "Before", "After", "Change", "Biggest costs (before)"), body)
+    head = ("Notebook", "Before", "After", "Change", "Biggest costs (before)")
+    if same_runs:
+        head = head[:2] + ("Same code, earlier",) + head[2:]
+    return lines + markdown_table(head, body)
 
 
 def candidates_section(candidates) -> list[str]:
