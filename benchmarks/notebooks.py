@@ -36,6 +36,15 @@ PROBE_TAG = "benchmark-probe"
 TIMING_KEYS = ("execution", "ExecuteTime")
 
 
+def kernelspec() -> dict:
+    """The notebook metadata of the installed ``python3`` kernel, as JupyterLab writes it when it
+    starts the kernel (a different display name marks an untouched notebook as changed)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    return {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+
+
 def strip_execution_metadata(nb) -> int:
     """Remove per-cell execution-timing metadata (in place); return how many cells had some."""
     stripped = 0
@@ -177,6 +186,7 @@ def run_notebook(path, env: dict | None = None, timeout: int = 3000, write_back:
     nb.cells = [c for c in nb.cells if PROBE_TAG not in c.get("metadata", {}).get("tags", [])]
     if write_back and status == "ok":
         solutions.collapse(nb)  # worked solutions stay collapsed, code and outputs (tools/solutions.py)
+        nb.metadata["kernelspec"] = kernelspec()  # as JupyterLab would write it: the notebook opens unchanged
         strip_execution_metadata(nb)  # no stale timing from an earlier run
         nbformat.write(nb, path)
     peaks = [p for p in (sampler.peak_rss or None, kernel_maxrss) if p]

@@ -5,7 +5,10 @@
 
 The one source of truth is the cell tag ``solution``: a code cell carrying it gets
 ``metadata.jupyter.source_hidden`` and ``metadata.jupyter.outputs_hidden`` set to true,
-which JupyterLab shows as two collapsed bars (click one to reveal the code or its output).
+which JupyterLab shows as two collapsed bars (click one to reveal the code or its output),
+and the older ``metadata.collapsed`` true, which JupyterLab keeps in step with
+``outputs_hidden``: without it JupyterLab adds it when it shows the cell, and a notebook the
+learner has not touched opens as changed (and asks to be saved).
 Idempotent: a notebook whose solutions are already collapsed is not touched.
 Used by ``benchmarks/notebooks.py`` (executed notebooks are written back collapsed) and
 by ``tests/test_notebooks.py``.
@@ -40,6 +43,9 @@ def revealed(nb: dict) -> list[str]:
         if shown:
             problems.append(f"cell {i}: {' and '.join(shown)} not set (its "
                             f"{' and '.join(k.split('_')[0] for k in shown)} would show before the learner asks)")
+        elif cell["metadata"].get("collapsed") is not True:
+            problems.append(f"cell {i}: 'collapsed' not set (JupyterLab adds it when it shows the cell, so the "
+                            "notebook would open as changed)")
     return problems
 
 
@@ -51,8 +57,9 @@ def collapse(nb: dict) -> bool:
             continue
         jupyter = cell["metadata"].get("jupyter", {})
         wanted = dict(sorted({**jupyter, **HIDDEN}.items()))  # sorted keys, as nbformat writes them
-        if jupyter != wanted or list(jupyter) != list(wanted):
+        if jupyter != wanted or list(jupyter) != list(wanted) or cell["metadata"].get("collapsed") is not True:
             cell["metadata"]["jupyter"] = wanted
+            cell["metadata"]["collapsed"] = True
             cell["metadata"] = dict(sorted(cell["metadata"].items()))
             changed = True
     return changed
