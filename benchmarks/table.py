@@ -960,11 +960,13 @@ def candidates_section(candidates) -> list[str]:
                           and p["validation_error"] <= t), None) for t in (3.00, 2.50)}
         label = f"{name} ({c['note']})" if c.get("note") else name
         body.append((label, spec.get("decoder", DASH), spec.get("precision", DASH), fmt_int(spec.get("batch")),
-                     spec.get("schedule", DASH), fmt_int(c.get("params")), fmt_int(len(curve)), shown,
+                     spec.get("schedule", DASH), DASH if spec.get("lr") is None else f"{spec['lr']:g}",
+                     fmt_int(c.get("params")), fmt_int(len(curve)), shown,
                      *(DASH if p is None else f"{fmt_duration(p.get('train_seconds'))} (epoch {p.get('epoch')})"
                        for p in first.values()),
                      fmt(c.get("test_error"))))
-    lines += markdown_table(("Candidate", "Decoder", "Precision", "Batch", "Schedule", "Parameters", "Epochs",
+    lines += markdown_table(("Candidate", "Decoder", "Precision", "Batch", "Schedule", "Peak learning rate",
+                             "Parameters", "Epochs",
                              "Training time → validation error (every 2nd epoch and the last)",
                              "First ≤ 3.00", "First ≤ 2.50", "Test error (end)"), body)
     costs = (candidates or {}).get("cost") or {}

@@ -448,7 +448,7 @@ def test_candidates_section_says_where_its_curves_come_from():
              {"epoch": 2, "train_seconds": 40.0, "validation_error": 2.9},
              {"epoch": 3, "train_seconds": 60.0, "validation_error": 2.45}]
     found = {"candidates": {"a": {"spec": {"decoder": "transposed", "precision": "float32", "batch": 128,
-                                           "schedule": "cosine"}, "curve": curve, "test_error": 2.47,
+                                           "schedule": "cosine", "lr": 2e-3}, "curve": curve, "test_error": 2.47,
                                   "params": 265823, "load_before": [1.0], "load_after": [2.0],
                                   "command": "python -m benchmarks.candidates", "date": "2026-11-23 16:00 UTC"}}}
     text = "\n".join(table.candidates_section(found))
@@ -456,6 +456,7 @@ def test_candidates_section_says_where_its_curves_come_from():
     line = next(ln for ln in text.splitlines() if ln.startswith("| a |"))
     assert "40.0 s → 2.90" in line and "60.0 s → 2.45" in line and "20.0 s → 3.40" not in line
     assert "| 40.0 s (epoch 2) | 60.0 s (epoch 3) | 2.47 |" in line
+    assert "| cosine | 0.002 | 265,823 | 3 |" in line  # the peak learning rate: candidates differ in it
     assert table.candidates_section(None) == []
 
 
