@@ -201,7 +201,7 @@ def test_runs_and_explorers_sections():
                            "cpu_ms_per_update": 3.5, "naive_median_ms": 120.0, "naive_p95_ms": 150.0,
                            "ratio_median": 30.0, "target_ms": 10.0, "meets_target": True}]}
     text = table.build([], runs, {}, FULL, explorers)
-    assert "| 04_conv | ok | 3 min 20 s | 6 min 20 s | 1.00 GB | 3 min |" in text
+    assert "| 04_conv | ok | 3 min 20 s | 6 min 20 s | 1.00 GB | 3.5 min |" in text
     assert "ERROR: ValueError: boom" in text
     assert "| latent_sliders | dense | 4.00 | 6.00 | 3.50 | 120.0 | 150.0 | 30× | ≤ 10 | MET |" in text
     assert "Not measured: benchmarks/explorers.py is missing" in table.build(
