@@ -895,8 +895,13 @@ def time_section(runs, before=None, profile=None) -> list[str]:
     # the machine's own speed varies from day to day: the same code measured on another day shows how much
     same = (before or {}).get("same_code") or {}
     same_runs = {str(k)[:2]: v for k, v in (same.get("notebooks") or {}).items()}
+    # notebooks whose code changed since that run: their earlier time is not the same code's, and says so
+    changed = {str(k)[:2]: v for k, v in (same.get("changed") or {}).items()}
     if same_runs:
-        lines += ["Same code, earlier: " + (same.get("source") or "?") + ". That is this run's code on another day, "
+        scope = ("That is this run's code on another day" if not changed else
+                 "Except in " + "; ".join(f"notebook {nb} ({why}; marked \\*)" for nb, why in sorted(changed.items()))
+                 + ", that is this run's code on another day")
+        lines += ["Same code, earlier: " + (same.get("source") or "?") + ". " + scope + ", "
                   "so the gap between it and After is the machine's speed alone; it can be as large as the course's "
                   "own changes, so read Change (Before to After, different days) with it in mind, and compare "
                   "variants measured side by side in one run for the course's own speed-ups.", ""]
@@ -918,7 +923,8 @@ def time_section(runs, before=None, profile=None) -> list[str]:
         total_after += now or 0.0
         change = DASH if was is None or now is None else f"{100 * (now / was - 1):+.0f}%"
         row = (r.get("notebook", DASH), fmt_duration(was), fmt_duration(now), change, costs.get(nb, DASH))
-        body.append(row[:2] + (fmt_duration(earlier),) + row[2:] if same_runs else row)
+        shown = fmt_duration(earlier) + (" \\*" if nb in changed and earlier is not None else "")
+        body.append(row[:2] + (shown,) + row[2:] if same_runs else row)
     total = ("**total**", f"**{fmt_duration(total_before or None)}**", f"**{fmt_duration(total_after)}**",
              DASH if not total_before else f"{100 * (total_after / total_before - 1):+.0f}%", "")
     body.append(total[:2] + (f"**{fmt_duration(total_same or None)}**",) + total[2:] if same_runs else total)

@@ -67,6 +67,11 @@ def test_where_the_time_went_shows_the_same_code_measured_on_another_day():
     assert "| 01_pca_vs_autoencoders | 80.0 s | 85.0 s | 60.0 s | -25% |" in text
     assert "| **total** | **80.0 s** | **85.0 s** | **60.0 s** | -25% |" in text
     assert "Same code, earlier: run Y, a slower day." in text and "the machine's speed" in text
+    # a notebook changed since that run is named and marked: its earlier time is not the same code's
+    before["same_code"]["changed"] = {"01_pca_vs_autoencoders": "trained longer here"}
+    text = "\n".join(table.time_section(runs, before))
+    assert "Except in notebook 01 (trained longer here; marked \\*), that is this run's code" in text
+    assert "| 01_pca_vs_autoencoders | 80.0 s | 85.0 s \\* | 60.0 s | -25% |" in text
 
 
 def test_the_committed_before_figures_and_profile_are_readable():
