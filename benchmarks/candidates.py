@@ -52,31 +52,32 @@ def _encoder(keras, width=(32, 64), act="relu"):
 
 
 def _decoder(keras, kind: str, width=(64, 32), act="relu"):
-    """The decoders compared: 'transposed' is notebook 04's original one."""
+    """The decoders compared: 'transposed' is notebook 04's original one. ``act`` is every hidden layer's
+    activation (the output stays a sigmoid)."""
     layers = keras.layers
     head = [keras.Input((CODE_SIZE,)), layers.Dense(7 * 7 * 64, activation=act), layers.Reshape((7, 7, 64))]
     if kind == "transposed":  # notebook 04 before: full-resolution transposed convolutions
         body = [
-            layers.Conv2DTranspose(width[0], 3, strides=2, padding="same", activation="relu"),
-            layers.Conv2DTranspose(width[1], 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2DTranspose(width[0], 3, strides=2, padding="same", activation=act),
+            layers.Conv2DTranspose(width[1], 3, strides=2, padding="same", activation=act),
             layers.Conv2D(1, 3, padding="same", activation="sigmoid", dtype="float32"),
         ]
     elif kind == "light":  # the lighter transposed decoder of issue 12
         body = [
-            layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu"),
+            layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation=act),
             layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid", dtype="float32"),
         ]
     elif kind == "upsample":  # upsample + convolution
         body = [
-            layers.UpSampling2D(2), layers.Conv2D(width[0], 3, padding="same", activation="relu"),
-            layers.UpSampling2D(2), layers.Conv2D(width[1], 3, padding="same", activation="relu"),
+            layers.UpSampling2D(2), layers.Conv2D(width[0], 3, padding="same", activation=act),
+            layers.UpSampling2D(2), layers.Conv2D(width[1], 3, padding="same", activation=act),
             layers.Conv2D(1, 3, padding="same", activation="sigmoid", dtype="float32"),
         ]
     elif kind == "subpixel":  # convolve at the low resolution, then rearrange channels into pixels
         body = [
-            layers.Conv2D(4 * width[0], 3, padding="same", activation="relu"),   # 7 x 7 x 4c
+            layers.Conv2D(4 * width[0], 3, padding="same", activation=act),   # 7 x 7 x 4c
             layers.Lambda(lambda t: _d2s(keras, t)),                              # 14 x 14 x c
-            layers.Conv2D(4 * width[1], 3, padding="same", activation="relu"),   # 14 x 14 x 4c'
+            layers.Conv2D(4 * width[1], 3, padding="same", activation=act),   # 14 x 14 x 4c'
             layers.Lambda(lambda t: _d2s(keras, t)),                              # 28 x 28 x c'
             layers.Conv2D(1, 3, padding="same", activation="sigmoid", dtype="float32"),
         ]
