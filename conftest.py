@@ -1,25 +1,49 @@
-"""pytest hook for the notebooks that nbval runs (``make test``, ``make test-notebooks``).
+"""pytest hooks for the notebooks that nbval runs (``make test``, ``make test-notebooks``).
 
-nbval in lax mode checks only that each cell runs. This hook also reads the outputs a
-cell has just produced (nbval keeps them on the item as ``test_outputs``) and fails the
-cell when they are not clean: a stderr stream, a library warning or retracing notice,
-a NumPy repr, a stray return value (rules: ``tests/output_rules.py``). The failure
-names the notebook, the cell and the offending text.
+* Clean outputs: nbval in lax mode checks only that each cell runs. This hook also reads
+  the outputs a cell has just produced and fails the cell when they are not clean (a
+  stderr stream, a warning, a NumPy repr, a stray return value; rules in
+  ``tests/output_rules.py``), naming the notebook, the cell and the offending text.
+* The lessons' claims: after a notebook's last cell, one more item ("claims") evaluates
+  the expressions of ``tests/claims/nbNN.py`` in the same kernel and fails, naming the
+  notebook, each sentence and its numbers, when a claim does not hold in this mode.
+* A learner's own notebooks in notebooks/ (a scratch notebook, a copy such as
+  ``01_…-Copy1.ipynb``) are not part of the course: nbval does not run them.
 """
 
-import os
-import sys
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-# The tests and the notebooks nbval runs test training itself: the model cache (helpers/cache.py)
-# is switched off for them and for the kernels they start (tests/test_cache.py switches it on
-# for its own temporary store).
-os.environ["AE_CACHE"] = "0"
+from tests import claims
+from tests.output_rules import problems
+from tools import shipped
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
-from output_rules import problems  # noqa: E402
+CLAIMS_ITEM = "claims"
+
+
+def _notebook(item) -> str:
+    return Path(str(item.fspath)).stem
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """After each notebook's last cell, an item that checks its lesson's claims in the same kernel."""
+    from nbval.plugin import IPyNbCell
+    from nbformat.v4 import new_code_cell
+
+    last = {}
+    for index, item in enumerate(items):
+        if isinstance(item, IPyNbCell):
+            last[item.parent] = index
+    for parent, index in sorted(last.items(), key=lambda kv: -kv[1]):
+        module = claims.load(_notebook(items[index]))
+        if module is None:
+            continue
+        cell = new_code_cell(claims.probe_source(claims.expressions(module)))
+        probe = IPyNbCell.from_parent(parent, name=CLAIMS_ITEM, cell_num=items[index].cell_num + 1,
+                                      cell=cell, options=defaultdict(bool, check=False))
+        items.insert(index + 1, probe)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -27,26 +51,28 @@ def pytest_runtest_call(item):
     result = yield
     from nbval.plugin import IPyNbCell, NbCellError
 
-    if isinstance(item, IPyNbCell):
-        outputs = getattr(item, "test_outputs", None)
-        if outputs is None:  # never pass silently because nbval changed
-            raise RuntimeError("nbval's cell item no longer keeps its outputs in `test_outputs`; "
-                               "update conftest.py to read them, or the output checks do nothing")
-        found = problems(outputs, item.cell.source)
+    from helpers.config import quick_mode
+
+    if not isinstance(item, IPyNbCell):
+        return result
+    outputs = getattr(item, "test_outputs", None)
+    if outputs is None:  # never pass silently because nbval changed
+        raise RuntimeError("nbval's cell item no longer keeps its outputs in `test_outputs`; "
+                           "update conftest.py to read them, or the output checks do nothing")
+    name = Path(str(item.fspath)).name
+    if item.name == CLAIMS_ITEM:
+        module = claims.load(_notebook(item))
+        found = claims.failures(module, claims.parse(outputs), quick_mode())
         if found:
-            raise NbCellError(
-                item.cell_num,
-                f"{Path(str(item.fspath)).name}, cell {item.cell_num}: outputs are not clean:\n  "
-                + "\n  ".join(found),
-                item.cell.source,
-            )
+            raise NbCellError(item.cell_num, f"{name}: {len(found)} of the lesson's claims do not hold:\n  "
+                              + "\n  ".join(found), item.cell.source)
+        return result
+    found = problems(outputs, item.cell.source)
+    if found:
+        raise NbCellError(item.cell_num, f"{name}, cell {item.cell_num}: outputs are not clean:\n  "
+                          + "\n  ".join(found), item.cell.source)
     return result
 
-
-# A learner's own notebooks in notebooks/ (a scratch notebook, a copy such as 01_…-Copy1.ipynb)
-# are not part of the course: nbval does not run them (tools/shipped.py says which are).
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
-import shipped  # noqa: E402
 
 _COURSE = None
 

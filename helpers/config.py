@@ -1,15 +1,17 @@
-"""Run settings: full mode or quick mode (``AE_FAST=1``).
+"""Run settings: full mode or quick mode (``AE_FAST=1``), and the run's seed (``AE_SEED``).
 
-Quick mode exists for slow machines, live classes and the test suite: each model
-trains on its own subset of the training digits for fewer epochs (a budget stated
-where the model is trained, ``run.train_subset(x, quick=8_000)``,
-``run.epochs(10, quick=3)``), chosen so that its lesson stays visible, through
-exactly the same code as a full run. It costs quality (blurrier reconstructions,
-errors higher than a full run's, in the same unit), never correctness; each
-notebook's claims are checked against quick-mode thresholds (``helpers.claims``).
-Notebooks ask this module for epochs and subset sizes instead of reading the
-environment themselves. A budget larger than the data (the offline sample has
-4,000 training and 1,000 test digits) simply takes all of it.
+Quick mode is for slow machines, live classes and the test suite: each model trains
+on its own subset of the training digits for fewer epochs, with a budget stated where
+the model is trained (``run.train_subset(x, quick=8_000)``, ``run.epochs(10, quick=3)``),
+through exactly the same code as a full run. It costs quality (blurrier
+reconstructions, higher errors in the same unit), never correctness. A budget larger
+than the data (the offline sample has 4,000 training and 1,000 test digits) simply
+takes all of it.
+
+``run.seed`` (42 unless ``AE_SEED`` names another whole number) is where every random
+draw of a notebook starts: its models' initial weights (``keras.utils.set_random_seed``),
+its data subsets and its noise. The same seed repeats a run on the same machine;
+another seed asks whether a lesson holds for another draw.
 
 Introduced in notebook 01; used by every notebook.
 """
@@ -22,8 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 ENV_VAR = "AE_FAST"
-SCALE_VAR = "AE_EPOCH_SCALE"  # full mode only: train every model this many times longer
-SEED_VAR = "AE_SEED"  # the seed a notebook's headline model starts from (make bench's repeats)
+SEED_VAR = "AE_SEED"
 DEFAULT_SEED = 42
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -42,31 +43,14 @@ def quick_mode() -> bool:
     )
 
 
-def epoch_scale() -> float:
-    """The factor ``AE_EPOCH_SCALE`` applies to full-mode epochs (default 1)."""
-    raw = os.environ.get(SCALE_VAR, "").strip()
-    if not raw:
-        return 1.0
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(
-            f"{SCALE_VAR}={raw!r} is not understood: give a positive number, e.g. {SCALE_VAR}=2 "
-            "to train every model twice as long in full mode."
-        )
-    return value
-
-
 def seed() -> int:
-    """The seed ``AE_SEED`` asks for (default 42): a benchmark repeats a headline with others."""
+    """The seed ``AE_SEED`` asks for (default 42)."""
     raw = os.environ.get(SEED_VAR, "").strip()
     if not raw:
         return DEFAULT_SEED
     if not raw.isdigit():
         raise ValueError(
-            f"{SEED_VAR}={raw!r} is not understood: give a whole number >= 0, e.g. {SEED_VAR}=43, "
+            f"{SEED_VAR}={raw!r} is not understood: give a whole number >= 0, e.g. {SEED_VAR}=7, "
             f"or leave it unset for the course's seed {DEFAULT_SEED}."
         )
     return int(raw)
@@ -74,32 +58,21 @@ def seed() -> int:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """Epochs and data sizes for this run. Get one from :func:`settings`."""
+    """Epochs, data sizes and the seed for this run. Get one from :func:`settings`."""
 
     quick: bool
-    train_size: int | None  # quick mode's cut for a subset call without a budget; None: every digit
-    test_size: int | None  # the same for test digits
-    scale: float = 1.0  # full-mode epochs are multiplied by this (AE_EPOCH_SCALE)
-    seed: int = DEFAULT_SEED  # AE_SEED: where the notebook's headline model starts from
+    seed: int = DEFAULT_SEED
 
     def epochs(self, full: int, quick: int = 1) -> int:
         """The number of epochs to train: ``full`` normally, ``quick`` in quick mode."""
         for name, value in (("full", full), ("quick", quick)):
             if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"epochs({name}=...) must be a positive whole number, got {value!r}")
-        return int(quick) if self.quick else max(1, round(full * self.scale))
+        return int(quick if self.quick else full)
 
     def pick(self, full, quick):
         """Any other setting that differs between the modes: ``full`` or ``quick``."""
         return quick if self.quick else full
-
-    @staticmethod
-    def _budget(quick, default: int | None, what: str) -> int | None:
-        if quick is None:
-            return default
-        if not isinstance(quick, int | np.integer) or isinstance(quick, bool) or quick < 1:
-            raise ValueError(f"{what}(..., quick=...) must be a positive whole number of rows, got {quick!r}")
-        return int(quick)
 
     def _take(self, n: int | None, arrays, seed: int):
         arrays = [np.asarray(a) for a in arrays]
@@ -107,61 +80,42 @@ class RunSettings:
             raise ValueError("give at least one array to subset")
         length = len(arrays[0])
         if any(len(a) != length for a in arrays):
-            raise ValueError(
-                "the arrays to subset have different lengths: "
-                + ", ".join(str(len(a)) for a in arrays)
-            )
+            raise ValueError("the arrays to subset have different lengths: " + ", ".join(str(len(a)) for a in arrays))
         if n is None or n >= length:
             return arrays[0] if len(arrays) == 1 else tuple(arrays)
         index = np.sort(np.random.default_rng(seed).permutation(length)[:n])
         picked = tuple(a[index] for a in arrays)
         return picked[0] if len(picked) == 1 else picked
 
-    def train_subset(self, *arrays, quick: int | None = None, seed: int = 0):
-        """The training arrays (images, labels, ...), cut to ``quick`` rows in quick mode.
+    def _subset(self, arrays, quick, offset: int):
+        if not isinstance(quick, int | np.integer) or isinstance(quick, bool) or quick < 1:
+            raise ValueError(f"quick= must be a positive whole number of rows, got {quick!r}")
+        return self._take(int(quick) if self.quick else None, arrays, self.seed + offset)
 
-        Full mode keeps every row. Each model states its own quick-mode budget, e.g.
-        ``run.train_subset(x_train, y_train, quick=8_000)``; without one the old common cut
-        (``train_size``, i.e. ``QUICK_TRAIN_SIZE``) applies. A budget larger than the data takes all of it. The
-        same random rows are taken from every array, so images and labels stay paired.
+    def train_subset(self, *arrays, quick: int):
+        """The training arrays (images, labels, ...), cut to ``quick`` random rows in quick mode.
+
+        Full mode keeps every row. The same rows are taken from every array, so images and
+        labels stay paired; which rows depends on the run's seed.
         """
-        n = self._budget(quick, self.train_size, "train_subset")
-        return self._take(n if self.quick else None, arrays, seed)
+        return self._subset(arrays, quick, 0)
 
-    def test_subset(self, *arrays, quick: int | None = None, seed: int = 1):
-        """The test arrays, cut to ``quick`` rows in quick mode (every row in full mode)."""
-        n = self._budget(quick, self.test_size, "test_subset")
-        return self._take(n if self.quick else None, arrays, seed)
+    def test_subset(self, *arrays, quick: int):
+        """The test arrays, cut to ``quick`` random rows in quick mode (every row in full mode)."""
+        return self._subset(arrays, quick, 1)
 
     def describe(self) -> str:
-        if self.quick:
-            return (
-                f"Quick mode ({ENV_VAR}=1): each model trains on its own subset of the training digits "
-                "for fewer epochs (the budget is stated where it is trained) and is tested on a subset "
-                "of the test digits. Errors are in the same unit as a full run's but higher, pictures "
-                "blurrier; the lesson's claims are checked against quick-mode thresholds."
-            )
-        longer = f" x {self.scale:g} ({SCALE_VAR})" if self.scale != 1 else ""
         seeded = f" Seed {self.seed} ({SEED_VAR})." if self.seed != DEFAULT_SEED else ""
-        return f"Full mode: all the data and the full number of epochs{longer}.{seeded}"
-
-
-# The common cut for a subset call that states no budget of its own (kept for older calls;
-# every notebook states its own budget per model).
-QUICK_TRAIN_SIZE = 2000
-QUICK_TEST_SIZE = 500
+        if self.quick:
+            return ("Quick mode: each model trains on a subset of the training digits for fewer epochs "
+                    "(the budget is stated where it is trained): higher errors, blurrier pictures, "
+                    "same code." + seeded)
+        return "Full mode: all the data and the full number of epochs." + seeded
 
 
 def settings(verbose: bool = True) -> RunSettings:
-    """Read ``AE_FAST`` once and return the run's settings (prints one line saying which)."""
-    quick = quick_mode()
-    run = RunSettings(
-        quick=quick,
-        train_size=QUICK_TRAIN_SIZE if quick else None,
-        test_size=QUICK_TEST_SIZE if quick else None,
-        scale=1.0 if quick else epoch_scale(),
-        seed=seed(),
-    )
+    """Read ``AE_FAST`` and ``AE_SEED`` once and return the run's settings (prints one line saying which)."""
+    run = RunSettings(quick=quick_mode(), seed=seed())
     if verbose:
         print(run.describe())
     return run
