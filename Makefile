@@ -95,17 +95,11 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 test-browser: $(BROWSER_STAMP) ## the real-browser test (needs Debian's chromium)
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
-# The benchmark: every notebook in full mode, then again in quick mode (--with-quick: each
-# lesson's claims and each notebook's time in quick mode too), one at a time, then benchmarks/RESULTS.md.
-# --seeds 3: notebook 04 again up to its headline with two more seeds (AE_SEED), for its mean ± spread.
-# Options go in BENCH_ARGS, e.g. make bench BENCH_ARGS="--write-notebooks --longer --time-make-test"
-# (python -m benchmarks.run --help lists them).
+# The benchmark (benchmarks/run.py): every notebook in full and quick mode for 3 seeds, each claim's
+# margin, then benchmarks/RESULTS.md. Options in BENCH_ARGS, e.g. BENCH_ARGS="--write-notebooks --time-make-test".
 .PHONY: bench
-# tools/figures.py then copies the measured run times, disk and memory figures from RESULTS.md
-# into the README and the notebooks' run-time lines (a no-op when RESULTS.md was not rewritten).
-bench: $(STAMP) ## every notebook in full mode, then benchmarks/RESULTS.md (BENCH_ARGS=...)
-	$(BIN)/python -m benchmarks.run --with-quick --with-cache --seeds 3 $(BENCH_ARGS)
-	$(BIN)/python tools/figures.py
+bench: $(STAMP) ## every notebook in full and quick mode, 3 seeds, then benchmarks/RESULTS.md (BENCH_ARGS=...)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # The model cache (helpers/cache.py): trained models are kept in ~/.cache/autoencoders-course/models
 # ($XDG_CACHE_HOME if set; AE_CACHE_DIR moves it, AE_CACHE=0 switches it off, AE_RETRAIN=1 retrains).
