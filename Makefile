@@ -60,7 +60,7 @@ lab: $(STAMP) ## install what is needed and open the course in JupyterLab
 # when you ask, saves your versions in notebooks-backup/<time>/ and restores the shipped ones.
 .PHONY: reset-notebooks
 reset-notebooks: ## back up your versions of the notebooks, then restore the course as shipped
-	$(PYTHON) tools/shipped.py reset
+	$(PYTHON) -m tools.shipped reset
 
 # ruff (pinned in requirements.txt) runs first: make test fails on a lint error.
 LINT_PATHS := helpers tests benchmarks tools notebooks
@@ -71,17 +71,16 @@ LINT_PATHS := helpers tests benchmarks tools notebooks
 # TEST_WORKERS=0 runs everything in one process, as before.
 TEST_WORKERS ?= 2
 XDIST = $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile,)
-# The tests and nbval switch the model cache off (AE_CACHE=0), so they test training itself.
 test: $(STAMP) ## lint, then the unit tests and every notebook in quick mode
 	$(BIN)/ruff check $(LINT_PATHS)
-	AE_CACHE=0 AE_FAST=1 $(BIN)/python -m pytest notebooks tests --ignore=tests/browser --nbval-lax --nbval-current-env \
+	AE_FAST=1 $(BIN)/python -m pytest notebooks tests --ignore=tests/browser --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(XDIST) $(PYTEST_ARGS)
 
 test-unit: $(STAMP) ## the unit tests only (tests/, no notebooks, no browser)
-	AE_CACHE=0 $(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP) ## every notebook in quick mode, through nbval
-	AE_CACHE=0 AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
+	AE_FAST=1 $(BIN)/python -m pytest notebooks --nbval-lax --nbval-current-env \
 	    --nbval-cell-timeout=600 $(XDIST) $(PYTEST_ARGS)
 
 # The real-browser test: JupyterLab runs the VAE notebook in Debian's Chromium
@@ -100,18 +99,6 @@ test-browser: $(BROWSER_STAMP) ## the real-browser test (needs Debian's chromium
 .PHONY: bench
 bench: $(STAMP) ## every notebook in full and quick mode, 3 seeds, then benchmarks/RESULTS.md (BENCH_ARGS=...)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
-
-# The model cache (helpers/cache.py): trained models are kept in ~/.cache/autoencoders-course/models
-# ($XDG_CACHE_HOME if set; AE_CACHE_DIR moves it, AE_CACHE=0 switches it off, AE_RETRAIN=1 retrains).
-.PHONY: warm clean-cache cache-size
-warm: $(STAMP) ## before class: run every notebook once in full mode so every trained model is cached
-	$(BIN)/python tools/warm.py $(WARM_ARGS)
-
-clean-cache: $(STAMP) ## empty the model cache (only the course's trained models)
-	$(BIN)/python -m helpers.cache clear
-
-cache-size: $(STAMP) ## where the model cache is, how many trained models it holds and its size
-	$(BIN)/python -m helpers.cache size
 
 lint: $(STAMP) ## ruff check over helpers, tests, benchmarks, tools and notebooks (also part of make test)
 	$(BIN)/ruff check $(LINT_PATHS)

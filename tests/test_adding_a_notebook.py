@@ -1,8 +1,8 @@
 """Adding a notebook 08 as CONTRIBUTING.md says needs no hard-coded list anywhere.
 
-In a temporary copy of the course: tools/new_notebook.py writes the 08 skeleton, the
-benchmark's own runner executes it in full mode (make bench --write-notebooks does the
-same) on a stand-in for the full MNIST file, its README row is added, and then the tests of
+In a temporary copy of the course: tools/new_notebook.py writes the 08 skeleton, nbclient
+executes it in full mode on a stand-in for the full MNIST file, its README row is added, and
+then the tests of
 the shipped notebooks (tests/test_notebooks.py) run in the copy: they must find 08 by
 themselves and accept it.
 """
@@ -54,27 +54,26 @@ def course_with_08(tmp_path_factory):
     before = sorted(p.name for p in (copy / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     baseline = notebook_tests(copy)  # whatever state the other notebooks are in, 08 must add no failure
     number = f"{len(before) + 1:02d}"
-    run([sys.executable, "tools/new_notebook.py", number, "Sparse autoencoders"], cwd=copy)
+    run([sys.executable, "-m", "tools.new_notebook", number, "Sparse autoencoders"], cwd=copy)
     path = copy / "notebooks" / f"{number}_sparse_autoencoders.ipynb"
     assert path.exists()
 
     mnist = copy / "mnist_stand_in.npz"
     fake_full_mnist(mnist)
-    run([sys.executable, "-c", "import sys; from pathlib import Path; from benchmarks.notebooks import "
-         "run_notebook; r = run_notebook(Path(sys.argv[1]), env={'AE_FAST': None, 'AE_MNIST_PATH': sys.argv[2]}, "
-         "write_back=True, kernel_log=Path(sys.argv[1]).with_suffix('.log')); "
-         "sys.exit(0 if r['status'] == 'ok' else r['error'])", str(path), str(mnist)], cwd=copy, timeout=900)
+    # one full-mode run on a stand-in for the full MNIST file, written back as a contributor commits it
+    run([sys.executable, "-c", "import sys, nbclient, nbformat; nb = nbformat.read(sys.argv[1], 4); "
+         "nbclient.NotebookClient(nb, kernel_name='python3', timeout=600).execute(); "
+         "nbformat.write(nb, sys.argv[1])", str(path)], cwd=copy, timeout=900,
+        env={"AE_FAST": "", "AE_MNIST_PATH": str(mnist)})
     mnist.unlink()
-    path.with_suffix(".log").unlink()
 
     readme = copy / "README.md"
     text = readme.read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith("| 0")]
-    # a row like the last one: number, linked title, what it covers, then the run-time columns
-    # (tools/figures.py fills those in from benchmarks/RESULTS.md after make bench)
+    # a row like the last one: number, linked title, what it covers, then the run-time column(s)
     template = rows[-1].split("|")
     cells = ["", f" {number} ", f" [Sparse autoencoders](notebooks/{path.name}) ", " What the lesson covers "]
-    cells += [" 1.0 min " if re.search(r"\d+(\.\d+)? min", c) else c for c in template[4:]]
+    cells += [" about 1 min " if "min" in c else c for c in template[4:]]
     readme.write_text(text.replace(rows[-1], rows[-1] + "\n" + "|".join(cells), 1), encoding="utf-8")
     return copy, path, baseline
 

@@ -8,7 +8,6 @@ requires-python in pyproject.toml, and the README says the same.
 
 import glob
 import os
-import re
 import shutil
 import stat
 import subprocess
@@ -17,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import check_python  # noqa: E402
+from tools import check_python
+from tools.shipped import ROOT
 
 SPEC = check_python.requires_python()
 
@@ -68,13 +66,6 @@ def test_supported_range_is_read_from_pyproject():
     assert check_python.allowed((3, 11, 0), SPEC) and check_python.allowed((3, 13, 9), SPEC)
     assert not check_python.allowed((3, 10, 13), SPEC)
     assert not check_python.allowed((3, 14, 0), SPEC), "TensorFlow 2.21 has no wheels for Python 3.14"
-
-
-def test_readme_states_the_same_range():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    low, high = check_python.supported_minors(SPEC)[0], check_python.supported_minors(SPEC)[-1]
-    assert f"Python 3.{low} to 3.{high}" in readme, "the README's 'Which Python' must match requires-python"
-    assert not re.search(r"You need Python 3\.\d+ and", readme), "the README names a single Python version"
 
 
 def test_missing_venv_module_is_explained():
@@ -154,3 +145,15 @@ def test_find_names_the_newest_interpreter_that_passes_the_check(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find"], env=env,
                           capture_output=True, text=True)
     assert done.returncode == 1 and done.stdout == "", "no supported Python: --find prints nothing, exits 1"
+
+
+def test_find_each_names_one_python_per_supported_version(tmp_path):
+    """.ci/run's extra Pythons: one per 3.X, oldest first, each checked."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for minor in ("3.11", "3.12", "3.13"):
+        fake_python(bin_dir / f"python{minor}", f'exec "{sys.executable}" "$@"')
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find-each"],
+                          env={"PATH": str(bin_dir), "PYENV_ROOT": str(tmp_path / "no"), "HOME": str(tmp_path)},
+                          capture_output=True, text=True)
+    assert done.stdout.split() == [str(bin_dir / f"python3.{m}") for m in (11, 12, 13)], done.stdout + done.stderr

@@ -2,6 +2,7 @@
 
     python3.12 tools/check_python.py --goal test    # exit 0, or 1 with a short message saying what to do
     python3 tools/check_python.py --find            # print the newest supported Python on this machine
+    python3 tools/check_python.py --find-each       # one supported Python per 3.X found, one a line (CI)
 
 Run by the Makefile's `.venv/bin/python` rule with the interpreter named by PYTHON.
 The supported range is read from `requires-python` in pyproject.toml (declared there
@@ -92,18 +93,28 @@ def candidates(spec):
     return found
 
 
+def _works(path):
+    try:
+        with open(os.devnull, "w") as devnull:
+            return subprocess.call([path, os.path.abspath(__file__), "--quiet"], stdout=devnull,
+                                   stderr=devnull) == 0
+    except OSError:
+        return False
+
+
 def find_newest(spec):
     """The newest interpreter among :func:`candidates` that passes this check, or None."""
+    return next((path for path in candidates(spec) if _works(path)), None)
+
+
+def find_each(spec):
+    """One interpreter for each supported 3.X on this machine that passes this check, oldest first."""
+    found = {}
     for path in candidates(spec):
-        try:
-            with open(os.devnull, "w") as devnull:
-                ok = subprocess.call([path, os.path.abspath(__file__), "--quiet"], stdout=devnull,
-                                     stderr=devnull) == 0
-        except OSError:
-            ok = False
-        if ok:
-            return path
-    return None
+        minor = int(re.search(r"python3\.(\d+)$", path).group(1))
+        if minor not in found and _works(path):
+            found[minor] = path
+    return [found[m] for m in sorted(found)]
 
 
 def problems(spec, version=None, have_module=None):
@@ -146,6 +157,10 @@ def advice(spec, goal):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     spec = requires_python()
+    if "--find-each" in argv:
+        for path in find_each(spec):
+            print(path)
+        return 0
     if "--find" in argv:
         newest = find_newest(spec)
         if newest is None:

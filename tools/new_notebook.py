@@ -1,10 +1,10 @@
 """Start a new lesson: write the skeleton of notebooks/NN_slug.ipynb with every part the tests require.
 
-    python tools/new_notebook.py 08 "Sparse autoencoders"
+    python -m tools.new_notebook 08 "Sparse autoencoders"
 
 The skeleton has the title cell, "What you will learn", "What you need" with the run-time
-line (tools/figures.py fills in the measured times), the setup cells (quiet Keras import,
-``config.settings()``, ``training.set_seed``, ``data.load_mnist``), a first section,
+line, the setup cells (``import keras``, ``config.settings()``,
+``keras.utils.set_random_seed(run.seed)``, ``data.load_mnist``), a first section,
 "Summary", "Exercises" with one worked solution (a code cell tagged ``solution``, collapsed),
 and the navigation cells (tools/navigation.py, which also links the previous last notebook to
 this one). Nothing else in the repository lists the notebooks by hand: the tests, navigation
@@ -20,10 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import navigation  # noqa: E402
-import solutions  # noqa: E402
+from tools import navigation, solutions
+from tools.shipped import ROOT
 
 
 def _md(cell_id: str, text: str) -> dict:
@@ -42,12 +40,11 @@ def skeleton(number: str, title: str) -> dict:
         _md("learn", "## What you will learn\n\n- The idea this lesson teaches, in one line.\n"
                      "- What the learner can do afterwards."),
         _md("need", "## What you need\n\n- The notebooks this one builds on.\n"
-                    "- Run time: full mode not yet measured, quick mode (AE_FAST=1) not yet measured, "
+                    "- Run time: full mode about a minute, quick mode (AE_FAST=1) well under a minute, "
                     "on a 2-core CPU."),
         _md("setup-heading", "## Setup"),
-        _code("setup-keras", "from helpers import setup\n\nkeras = setup.import_keras()"),
-        _code("setup-run", "from helpers import config, data, training\n\nrun = config.settings()\n"
-                           "training.set_seed(42)\n"
+        _code("setup-keras", "import keras\n\nfrom helpers import config, data\n\nrun = config.settings()"),
+        _code("setup-run", "keras.utils.set_random_seed(run.seed)\n"
                            "(x_train, y_train), (x_test, y_test) = data.load_mnist(shape=\"flat\")"),
         _md("section-1", "## 1. The first step\n\nText, then short code cells; shared code goes into `helpers/`."),
         _code("section-1-code", "print(f\"{len(x_train):,} training digits, {x_train.shape[1]} pixels each\")"),
@@ -93,9 +90,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     path = create(args.number, args.title)
     print(f"wrote {path.relative_to(ROOT)} (and refreshed the navigation cells)")
-    print("next: write the lesson; add its row to the README table; run it with make bench "
-          f"BENCH_ARGS='--notebooks {args.number} --write-notebooks' on full MNIST; "
-          "see CONTRIBUTING.md, 'Adding a notebook'")
+    print(f"next: write the lesson and its claims (tests/claims/nb{args.number}.py); add its row to the "
+          "README table; see CONTRIBUTING.md, 'Adding a notebook'")
     return 0
 
 

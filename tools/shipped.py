@@ -1,7 +1,7 @@
 """The notebooks as shipped (committed) versus a learner's own working copies.
 
-    python tools/shipped.py status   # which notebooks differ from the shipped course
-    python tools/shipped.py reset    # back up your versions, then restore the shipped ones
+    python -m tools.shipped status   # which notebooks differ from the shipped course
+    python -m tools.shipped reset    # back up your versions, then restore the shipped ones
                                      # (what `make reset-notebooks` runs)
 
 A learner runs, edits and saves the notebooks in ``notebooks/``; that is their work and

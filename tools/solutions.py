@@ -1,7 +1,7 @@
 """Keep every worked solution collapsed: code and outputs hidden until the learner clicks.
 
-    python tools/solutions.py           # collapse every solution cell that is not collapsed
-    python tools/solutions.py --check   # exit 1 (and say which cells) if any solution is revealed
+    python -m tools.solutions           # collapse every solution cell that is not collapsed
+    python -m tools.solutions --check   # exit 1 (and say which cells) if any solution is revealed
 
 The one source of truth is the cell tag ``solution``: a code cell carrying it gets
 ``metadata.jupyter.source_hidden`` and ``metadata.jupyter.outputs_hidden`` set to true,
@@ -21,8 +21,8 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
+from tools.shipped import NOTEBOOKS, PATTERN
+
 TAG = "solution"
 HIDDEN = {"outputs_hidden": True, "source_hidden": True}
 
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="only report revealed solutions")
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/NN_*.ipynb)")
     args = parser.parse_args(argv)
-    paths = args.paths or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.paths or sorted(NOTEBOOKS.glob(PATTERN))
     failed = False
     for path in paths:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -91,7 +91,7 @@ def main(argv=None) -> int:
                 print(f"{path.name}: {problem}")
             failed = failed or bool(wrong)
     if args.check and failed:
-        print("run: python tools/solutions.py")
+        print("run: python -m tools.solutions")
     return 1 if failed else 0
 
 

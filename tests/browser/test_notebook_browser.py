@@ -27,7 +27,6 @@ import io
 import json
 import os
 import re
-import sys
 import urllib.parse
 from pathlib import Path
 
@@ -35,11 +34,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tools"))
-sys.path.insert(0, str(REPO / "tests"))
-import shipped  # noqa: E402  (tools/shipped.py)
-from output_rules import problems as output_problems  # noqa: E402  (tests/output_rules.py)
+from tests.output_rules import problems as output_problems
+from tools import shipped
+
+REPO = shipped.ROOT
 
 NOTEBOOKS = [p.name for p in shipped.notebook_paths(REPO)]
 RUN_ALL_DEFAULT = "04,06"
