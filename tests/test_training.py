@@ -1,54 +1,26 @@
-"""helpers.training: seeding and the progress callback."""
+"""helpers.training.Progress: the progress callback passed to model.fit."""
 
 import time
 
+import keras
 import numpy as np
 import pytest
 
 from helpers import training
 
 
-def tiny_model(keras):
+def tiny_model():
     inputs = keras.Input((8,))
     model = keras.Model(inputs, keras.layers.Dense(8)(keras.layers.Dense(3, activation="relu")(inputs)))
     model.compile(optimizer="adam", loss="mse")
     return model
 
 
-def test_set_seed_makes_training_repeatable():
-    import keras
-
-    x = np.random.default_rng(0).random((64, 8)).astype("float32")
-    weights = []
-    for _ in range(2):
-        training.set_seed(7)
-        model = tiny_model(keras)
-        model.fit(x, x, epochs=2, batch_size=16, verbose=0)
-        weights.append(model.get_weights())
-    assert all(np.array_equal(a, b) for a, b in zip(*weights, strict=True))
-    training.set_seed(8)
-    other = tiny_model(keras)
-    assert not np.array_equal(other.get_weights()[0], weights[0][0])
-
-
-def test_set_seed_returns_nothing_to_echo():
-    # a notebook cell ending with set_seed(42) must not show a stray "42"
-    assert training.set_seed(42) is None
-
-
-@pytest.mark.parametrize("bad", [-1, 1.5, "1", True])
-def test_set_seed_rejects_bad_values(bad):
-    with pytest.raises(ValueError, match="seed"):
-        training.set_seed(bad)
-
-
 def test_progress_prints_one_line_per_epoch(capsys):
-    import keras
-
-    training.set_seed(0)
+    keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).random((64, 8)).astype("float32")
     progress = training.Progress(live=False)
-    model = tiny_model(keras)
+    model = tiny_model()
     start = time.perf_counter()
     history = model.fit(x, x, epochs=3, batch_size=16, verbose=0, validation_data=(x, x), callbacks=[progress])
     wall = time.perf_counter() - start
@@ -76,12 +48,10 @@ def test_progress_notebook_view_shows_bar_and_curve():
 
 
 def test_progress_names_the_model_in_every_line_and_the_live_view(capsys):
-    import keras
-
-    training.set_seed(0)
+    keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).random((32, 8)).astype("float32")
     progress = training.Progress(live=False, name="β = 4")
-    tiny_model(keras).fit(x, x, epochs=2, batch_size=16, verbose=0, callbacks=[progress])
+    tiny_model().fit(x, x, epochs=2, batch_size=16, verbose=0, callbacks=[progress])
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and all(line.startswith("β = 4: epoch ") for line in lines), lines
     assert "β = 4: epoch 2/2" in progress._html().data
