@@ -138,9 +138,6 @@ def psnr(clean, other):
 def _compiled_psnr():
     """``tf.image.psnr`` compiled once (the noise explorer calls it on every slider move; run
     eagerly its several small operations cost milliseconds)."""
-    from .setup import import_keras
-
-    import_keras(verbose=False)  # TensorFlow's start-up log lines silenced, once
     import tensorflow as tf
 
     spec = tf.TensorSpec((None, DIGIT_SIDE, DIGIT_SIDE, 1), tf.float32)

@@ -8,13 +8,12 @@ control changes it (array and PNG bytes), and that bad arguments fail clearly.
 import base64
 import io
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import data, explore, imaging, inference, setup
-
-keras = setup.import_keras(verbose=False)
+from helpers import data, explore, imaging, inference
 
 N = 40
 
