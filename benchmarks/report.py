@@ -25,8 +25,8 @@ COURSE_MINUTES, QUICK_SECONDS, MAKE_TEST_MINUTES, MARGIN = 12, 60, 4, 0.10
 # Published figures a notebook's FIGURES can stand beside: (pattern of the figure's label, the figure).
 PUBLISHED = [
     (r"\bPCA\b.*\b30\b", "13.87: PCA, 30 components (2006)"),
-    (r"^(?!.*\bPCA\b).*autoencoder.*\b30\b(?!\s*epoch)", "3.00: deep autoencoder 784-1000-500-250-30 (2006)"),
-    (r"\bNLL\b", "86.76 nats: IWAE paper's VAE, K = 5,000 (2016)"),
+    (r"^(?!.*\bPCA\b).*\b(AE|autoencoder)\b.*\b30\b(?!\s*epoch)", "3.00: deep autoencoder 784-1000-500-250-30 (2006)"),
+    (r"^(?!.*standard error).*\bNLL\b", "86.76 nats: VAE, NLL with K = 5,000 (2016)"),
 ]
 
 
