@@ -127,7 +127,8 @@ def parse(argv=None):
     parser.add_argument("--claims", type=Path, metavar="DIR", help="read nbNN.py claims from DIR (default tests/claims)")
     parser.add_argument("--timeout", type=int, default=3000, help="seconds allowed per cell (default 3000)")
     parser.add_argument("--out", type=Path, help="folder for run.json and the kernel logs (default benchmarks/out/<time>)")
-    parser.add_argument("--output", type=Path, help="where to write RESULTS.md (default: see above)")
+    parser.add_argument("--output", type=Path, help="where to write RESULTS.md (default benchmarks/RESULTS.md for "
+                        "every notebook in both modes, else the --out folder)")
     return parser.parse_args(argv)
 
 
