@@ -25,19 +25,19 @@ import zlib
 
 import numpy as np
 
+from .imaging import as_digits
+
 JPEG_SOS = 0xDA  # start of scan: the entropy-coded image data follow this segment
 JPEG_EOI = b"\xff\xd9"
 
 
 def _images_8bit(images) -> np.ndarray:
     """Images with values in [0, 1] (any shape ending in 784 or 28 × 28) as (n, 28, 28) uint8."""
-    x = np.asarray(images, dtype=np.float32)
-    if x.size == 0 or x.size % 784:
-        raise ValueError(f"expected images of 784 pixels (28 × 28), got an array of shape {x.shape}")
+    x = as_digits(images)
     if x.min() < 0 or x.max() > 1:
         raise ValueError(f"pixel values must lie in [0, 1], got {x.min():.3g} to {x.max():.3g}: divide 0-255 "
                          "images by 255 first")
-    return (x.reshape(-1, 28, 28) * 255).round().astype(np.uint8)
+    return (x * 255).round().astype(np.uint8)
 
 
 def quantise(codes, low, high, bits: int = 8) -> np.ndarray:

@@ -26,11 +26,15 @@ SCALE = 5  # a 28 x 28 digit is shown at 140 x 140 screen pixels
 STRIP_SCALE = 3  # digits in a row of several are shown at 84 x 84
 
 
-def as_digits(x, name: str) -> np.ndarray:
-    """Images (n, 784) / (n, 28, 28) / (n, 28, 28, 1) as (n, 28, 28) float32, for display."""
+def as_digits(x, name: str = "images") -> np.ndarray:
+    """Images (n, 784) / (n, 28, 28) / (n, 28, 28, 1), or one (784,) image, as (n, 28, 28) float32.
+
+    The one shape normaliser of the helpers (plots, explorers, compression, anomaly views).
+    """
     x = np.asarray(x, dtype=np.float32)
-    if x.ndim >= 2 and x[0].size == DIGIT_SIDE * DIGIT_SIDE:
-        return x.reshape(len(x), DIGIT_SIDE, DIGIT_SIDE)
+    if x.size and x.size % (DIGIT_SIDE * DIGIT_SIDE) == 0 and x.shape[-1] in (1, DIGIT_SIDE, DIGIT_SIDE ** 2) \
+            and (x.ndim > 1 or x.size == DIGIT_SIDE ** 2):
+        return x.reshape(-1, DIGIT_SIDE, DIGIT_SIDE)
     raise ValueError(
         f"{name} must be a batch of 28 x 28 images, shape (n, 784), (n, 28, 28) or (n, 28, 28, 1); "
         f"got shape {x.shape}"

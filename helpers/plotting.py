@@ -13,25 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .imaging import tile
+from .imaging import as_digits, tile
 from .metrics import UNIT, per_image_squared_error
 
 DIGIT_CMAP = "gray_r"  # ink dark on white, as digits are usually drawn
-
-
-def _as_images(x, name: str = "images") -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim == 4 and x.shape[-1] == 1:
-        x = x[..., 0]
-    elif x.ndim == 2 and x.shape[1] == 784:
-        x = x.reshape(-1, 28, 28)
-    elif x.ndim == 1 and x.size == 784:
-        x = x.reshape(1, 28, 28)
-    if x.ndim != 3 or x.shape[1:] != (28, 28):
-        raise ValueError(
-            f"{name} must be (n, 28, 28), (n, 784) or (n, 28, 28, 1) images, got shape {x.shape}"
-        )
-    return x
 
 
 def _blank(ax):
@@ -43,7 +28,7 @@ def _blank(ax):
 
 def digit_grid(images, labels=None, ncols: int = 10, title: str | None = None, size: float = 1.0):
     """A grid of digits, with their labels (or any short captions) above them."""
-    images = _as_images(images)
+    images = as_digits(images)
     n = len(images)
     if n == 0:
         raise ValueError("digit_grid needs at least one image")
@@ -70,7 +55,7 @@ def reconstructions(originals, rows, n: int = 10, show_error: bool = True, title
     ``rows`` maps a row title to reconstructions of the same images, e.g.
     ``{"PCA, k=32": x_pca, "autoencoder": x_ae}`` (a single array is titled "reconstruction").
     """
-    originals = _as_images(originals, "originals")
+    originals = as_digits(originals, "originals")
     if not isinstance(rows, dict):
         rows = {"reconstruction": rows}
     if not rows:
@@ -80,7 +65,7 @@ def reconstructions(originals, rows, n: int = 10, show_error: bool = True, title
         raise ValueError("need at least one image to show")
     prepared = {}
     for label, recon in rows.items():
-        recon = _as_images(recon, f"row {label!r}")
+        recon = as_digits(recon, f"row {label!r}")
         if len(recon) < n:
             raise ValueError(f"row {label!r} has {len(recon)} images, fewer than the {n} to show")
         prepared[label] = recon[:n]
@@ -188,7 +173,7 @@ def manifold(decode, n: int = 15, z1=None, z2=None, quantiles: bool = True, titl
     z1, z2 = np.asarray(z1, np.float32), np.asarray(z2, np.float32)
     # rows run from high z2 (top) to low z2 (bottom), like a scatter plot's y axis
     codes = np.array([[a, b] for b in z2[::-1] for a in z1], dtype=np.float32)
-    images = _as_images(np.asarray(decode(codes)), "decoded images")
+    images = as_digits(np.asarray(decode(codes)), "decoded images")
     canvas = tile(images, ncols=len(z1))
     fig, ax = plt.subplots(figsize=(6, 6))
     ax.imshow(canvas, cmap=DIGIT_CMAP, vmin=0, vmax=1,
