@@ -178,16 +178,6 @@ def test_latent_2d_moves_the_marker_and_decodes_there(decoder2, codes2, digits):
                                   ex.canvas.background[old_row, old_col])
 
 
-def test_latent_2d_refuses_bad_arguments(decoder2, codes2, digits):
-    _, labels = digits
-    with pytest.raises(ValueError, match=r"needs 2-dimensional codes \(n, 2\), got shape \(40, 3\)"):
-        explore.latent_2d(_dense_decoder(3), np.zeros((N, 3)), labels)
-    with pytest.raises(ValueError, match="got 40 codes but 39 labels"):
-        explore.latent_2d(decoder2, codes2, labels[:-1])
-    with pytest.raises(ValueError, match="start=100 is out of range"):
-        explore.latent_2d(decoder2, codes2, labels, start=100)
-
-
 # --- interpolation -----------------------------------------------------------------------
 
 
@@ -219,16 +209,6 @@ def test_interpolation_uses_the_mean_of_a_vae_encoder(decoder2, digits):
     ex.set(t=0.0)
     mean = np.asarray(vae_encoder(images[:1])[0])[0]
     np.testing.assert_allclose(ex.shown["latent"], _decode(decoder2, mean), atol=1e-5)
-
-
-def test_interpolation_refuses_bad_arguments(decoder2, encoder2, digits):
-    images, _ = digits
-    with pytest.raises(ValueError, match="b=40 is out of range: there are 40 test digits, so use 0 to 39"):
-        explore.interpolation(encoder2, decoder2, images, b=40)
-    with pytest.raises(ValueError, match="encoder failed on images of shape"):
-        explore.interpolation(keras.Sequential([keras.Input((10,)), keras.layers.Dense(2)]), decoder2, images)
-    with pytest.raises(ValueError, match="2-dimensional but the decoder expects 3-dimensional"):
-        explore.interpolation(encoder2, _dense_decoder(3), images)
 
 
 # --- noise -------------------------------------------------------------------------------
@@ -319,21 +299,6 @@ def test_code_size_slides_over_precomputed_reconstructions(digits):
     assert _png(ex, "PCA") != png_before
     error = float(((images - pca[2]) ** 2).sum(axis=(1, 2)).mean())
     assert f"{error:.2f} on all 40 digits" in ex.captions["PCA"]
-
-
-def test_code_size_refuses_bad_arguments(digits):
-    images, _ = digits
-    with pytest.raises(ValueError, match="non-empty dict"):
-        explore.code_size(images, {})
-    with pytest.raises(ValueError, match=r"reconstructions\['PCA'\] must be a non-empty dict"):
-        explore.code_size(images, {"PCA": {}})
-    with pytest.raises(ValueError, match=r"same code sizes: 'PCA' has \[2, 4\], 'AE' has \[2\]"):
-        explore.code_size(images, {"PCA": {2: images, 4: images}, "AE": {2: images}})
-    with pytest.raises(ValueError, match=r"reconstructions\['AE'\]\[2\] has shape \(10, 28, 28\)"):
-        explore.code_size(images, {"AE": {2: images[:10]}})
-    ex = explore.code_size(images, {"AE": {2: images, 4: images}})
-    with pytest.raises(ValueError, match="k=3 is not one of the options: 2, 4"):
-        ex.set(k=3)
 
 
 # --- display -----------------------------------------------------------------------------

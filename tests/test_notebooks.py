@@ -118,15 +118,6 @@ def test_committed_outputs_are_clean(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_no_execution_timing_metadata(path):
-    """The benchmark records no per-cell timing, so any committed timing is stale: it would date
-    the outputs to another run and contradict the times they print (make bench strips it)."""
-    timed = [i for i, cell in enumerate(load(path)["cells"])
-             if "execution" in cell.get("metadata", {}) or "ExecuteTime" in cell.get("metadata", {})]
-    assert not timed, f"cells {timed} carry execution-timing metadata from some earlier run; strip it"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_notebook_is_lean(path):
     raw = shipped.shipped_text(path)
     assert len(raw.encode("utf-8")) < 2_000_000

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from tests.output_rules import problems, silenced_by_semicolon
 
 ROOT = Path(__file__).resolve().parents[1]
