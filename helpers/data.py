@@ -46,7 +46,6 @@ SHAPES = ("images", "flat", "channels")
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 SAMPLE_TEST_FRACTION = 0.2
 FULL_TRAINING_DIGITS = 60_000  # MNIST's training set; fewer means a sample (or another, smaller file)
-_loaded = {"training_digits": None}  # what the last load_mnist() in this process returned
 
 _HOW_TO_GET_FULL = (
     f"For the full 70,000 digits, put a copy of mnist.npz anywhere and set {ENV_VAR} "
@@ -109,16 +108,7 @@ def load_mnist(path: str | os.PathLike | None = None, *, shape: str = "images",
     if verbose or fallback:
         print(notice)
     (x_train, y_train), (x_test, y_test) = arrays
-    _loaded["training_digits"] = len(x_train)
     return (_shaped(x_train, shape), y_train), (_shaped(x_test, shape), y_test)
-
-
-def loaded_full_mnist() -> bool | None:
-    """Whether the last :func:`load_mnist` in this process gave the full 60,000 training digits
-    (None before any load). :func:`helpers.claims.check` uses it: full-mode claims are set for
-    full MNIST."""
-    n = _loaded["training_digits"]
-    return None if n is None else n >= FULL_TRAINING_DIGITS
 
 
 def _counts(arrays) -> str:
@@ -197,14 +187,6 @@ def read_mnist_npz(path: str | os.PathLike):
             (loaded["x_test"], loaded["y_test"].astype(np.int64)))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # What a failed download raises: no network, DNS failure, timeout, refused or reset connection,
 # HTTP errors (all OSError: URLError, HTTPError, TimeoutError, ConnectionError), a broken HTTP
 # answer, a wrong hash (raised as OSError by _download) or a read-only cache directory.
@@ -250,7 +232,9 @@ def _download(url: str, target: Path) -> None:
             tmp.close()
             tmp_path.unlink(missing_ok=True)
             raise
-    if _sha256(tmp_path) != KERAS_SHA256:
+    with open(tmp_path, "rb") as f:
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    if digest != KERAS_SHA256:
         tmp_path.unlink(missing_ok=True)
         raise OSError("the downloaded file does not match Keras' published hash")
     tmp_path.replace(target)
