@@ -9,8 +9,6 @@ Debian's ``chromium`` package). The server is started with ``make lab``'s config
   link answers 200 through the server with the token, every worked solution shows
   neither its code nor its outputs until clicked (clicking one reveals both), explorers
   show their saved picture, and no news pop-up appears.
-* The same check on a copy of notebook 01 with one image path and one link broken must
-  report both (the check can fail).
 * Run All in quick mode (``AE_FAST=1``) for the notebooks in ``AE_BROWSER_RUN_ALL``
   (default: 04 and 06, the two with a latent explorer; ``all`` for every notebook): no
   cell fails and no output shows an error, a stderr stream or a warning (the rules of
