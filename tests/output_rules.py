@@ -6,8 +6,8 @@
 
 A learner should see lesson output only: no stderr stream (library warnings, retracing
 notices, deprecation messages), no NumPy scalar reprs such as ``np.int64(3)`` in text,
-no stray return values (a cell ending in ``set_seed(42)`` showing ``42``, a dict returned
-by ``results.record``), no bare ``<Figure size ...>`` or ``<... object at 0x...>`` reprs.
+no stray return values (a cell ending in ``model.fit(...)`` showing a ``History``, a
+dict returned by a call), no bare ``<Figure size ...>`` or ``<... object at 0x...>`` reprs.
 """
 
 from __future__ import annotations
