@@ -78,12 +78,19 @@ def test_every_claims_file_belongs_to_a_notebook():
             compile(claim.value, path.name, "eval")  # a typo in an expression fails here, not in a kernel
 
 
-def test_make_test_fails_a_notebook_whose_claims_do_not_hold(tmp_path):
-    """nbval with the repository's conftest.py on a notebook named like lesson 04 that trains nothing."""
+def test_make_test_fails_unclean_cells_and_claims_that_do_not_hold(tmp_path):
+    """nbval with the repository's conftest.py on a notebook named like lesson 04 that trains nothing
+    and has two unclean outputs: each fails its cell, then the claims item fails, all named."""
     module = claims.load("04")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("conv_model = None  # not trained")]
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "conv_model = None  # not trained",
+        "import sys\nprint('library noise', file=sys.stderr)",
+        "import numpy as np\nprint('labels', [np.int64(0)])",
+        # nbval runs cells without history, so IPython still sends the value; JupyterLab shows nothing
+        "x = 41\nx + 1;  # silenced",
+    )]
     nbformat.write(nb, tmp_path / "04_broken.ipynb")
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "04_broken.ipynb", "--nbval-lax", "--nbval-current-env", "-p", "conftest",
@@ -91,6 +98,8 @@ def test_make_test_fails_a_notebook_whose_claims_do_not_hold(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT), "AE_FAST": "1"},
         timeout=300)
     out = run.stdout + run.stderr
-    assert run.returncode == 1 and "1 failed, 1 passed" in out, out
+    assert run.returncode == 1 and "3 failed, 2 passed" in out, out
+    assert "04_broken.ipynb, cell 1: outputs are not clean" in out and "stderr stream: library noise" in out
+    assert "04_broken.ipynb, cell 2: outputs are not clean" in out and "NumPy repr" in out
     assert f"04_broken.ipynb: {len(module.CLAIMS)} of the lesson's claims do not hold" in out, out
     assert module.CLAIMS[0].sentence in out and "was a variable renamed or removed" in out, out

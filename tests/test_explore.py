@@ -98,21 +98,6 @@ def test_latent_sliders_digit_box_moves_every_slider_to_that_digits_code(decoder
     np.testing.assert_allclose(ex.shown["decoded"], _decode(decoder2, codes2[9]), atol=1e-5)
 
 
-def test_latent_sliders_many_dimensions_and_plain_function_decoder():
-    rng = np.random.default_rng(3)
-    codes = rng.normal(size=(30, 16)).astype(np.float32)
-    weights = rng.normal(size=(16, 784)).astype(np.float32)
-
-    def decode(z):  # any function of a NumPy batch works
-        return 1 / (1 + np.exp(-z @ weights))
-
-    ex = explore.latent_sliders(decode, codes)
-    assert list(ex.controls) == [f"z{i}" for i in range(1, 17)]
-    ex.set(z16=float(ex.controls["z16"].max))
-    z = np.array([[ex.controls[f"z{i}"].value for i in range(1, 17)]], np.float32)
-    np.testing.assert_allclose(ex.shown["decoded"], decode(z).reshape(28, 28), atol=1e-6)
-
-
 def test_latent_sliders_with_a_convolutional_decoder(codes2):
     keras.utils.set_random_seed(4)
     conv = keras.Sequential([
