@@ -42,10 +42,11 @@ $(BIN)/python:
 # Everything is installed through constraints.txt, the versions of one clean install (make lock);
 # the package's own dependencies (pyproject.toml) are installed and checked, not skipped.
 PIP := $(BIN)/python -m pip --disable-pip-version-check
-$(STAMP): requirements.txt constraints.txt pyproject.toml | $(BIN)/python
+$(STAMP): requirements.txt constraints.txt pyproject.toml lab/ipython_kernel_config.py | $(BIN)/python
 	$(PIP) install --quiet -r requirements.txt -c constraints.txt
 	$(PIP) install --quiet -e . -c constraints.txt
 	$(PIP) check
+	mkdir -p $(VENV)/etc/ipython && cp lab/ipython_kernel_config.py $(VENV)/etc/ipython/
 	@touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the pinned course environment (the other targets do it first)
