@@ -50,9 +50,16 @@ def number(value) -> str:
     return value if isinstance(value, str) else f"{value:.4g}"
 
 
-def runs_of(run: dict, notebook: str, mode: str, seed: int | None = None) -> list[dict]:
+def runs_of(run: dict, notebook: str, mode: str, seed: int | None = None, main_data: bool = False) -> list[dict]:
+    """A notebook's runs in one mode (of one seed; only on the run's main data set)."""
     return [r for r in run["runs"] if r["notebook"] == notebook and r["mode"] == mode
-            and (seed is None or r["seed"] == seed)]
+            and (seed is None or r["seed"] == seed) and (not main_data or r.get("data", run["data"]) == run["data"])]
+
+
+def where(run_record: dict) -> str:
+    """"seed 7" or "seed 7, offline sample": which run a worst value comes from."""
+    data = run_record.get("data", "")
+    return f"seed {run_record['seed']}" + (", offline sample" if data.startswith("the offline") else "")
 
 
 def worst(claim: Claim, runs: list[dict], quick: bool):
@@ -62,11 +69,11 @@ def worst(claim: Claim, runs: list[dict], quick: bool):
     for r in runs:
         value = r["values"].get(claim.value, r["error"] or "not computed")
         if isinstance(value, str):
-            found.append((value, -math.inf, r["seed"]))
+            found.append((value, -math.inf, where(r)))
         else:
             margin = claim.margin(value, quick)
             sign = 1 if claim.op in ("<", "<=") else -1  # with no threshold: the value furthest its way
-            found.append((value, -sign * value if math.isnan(margin) else margin, r["seed"]))
+            found.append((value, -sign * value if math.isnan(margin) else margin, where(r)))
     return min(found, key=lambda f: f[1]) if found else None
 
 
@@ -76,16 +83,16 @@ def margin_cell(claim: Claim, found, quick: bool) -> tuple[str, str]:
         return "not run", ""
     value, margin, seed = found
     if isinstance(value, str):
-        return f"**error** (seed {seed}): {value[:80]}", "**FAILS**"
+        return f"**error** ({seed}): {value[:80]}", "**FAILS**"
     if claim.threshold(quick) is None:
-        return f"{number(value)} (seed {seed})", "not checked"
+        return f"{number(value)} ({seed})", "not checked"
     margin = claim.margin(value, quick)
     text = f"{margin * 100:.1f} %"
     if not claim.holds(value, quick):
         text = f"**{text}: FAILS**"
     elif margin < MARGIN:
         text = f"**{text}: under 10 %**"
-    return f"{number(value)} (seed {seed})", text
+    return f"{number(value)} ({seed})", text
 
 
 def claim_rows(run: dict) -> tuple[list, list]:
@@ -121,7 +128,7 @@ def figure_rows(run: dict) -> list:
         for label, expr in spec["figures"].items():
             cells = [notebook[:2], label]
             for mode in ("full", "quick"):
-                values = [r["values"][expr] for r in runs_of(run, notebook, mode)
+                values = [r["values"][expr] for r in runs_of(run, notebook, mode, main_data=True)
                           if isinstance(r["values"].get(expr), (int, float))]
                 cells.append(spread(values) + (f" ({len(values)} seeds)" if len(values) > 1 else ""))
             cells.append("; ".join(source for pattern, source in PUBLISHED if re.search(pattern, label, re.I))
@@ -167,11 +174,13 @@ def render(run: dict) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in m.items() if k not in ("cpu", "cores", "memory_gb"))
     load = f"{run['load_before'][0]:.1f}" + (f" → {run['load_after'][0]:.1f}" if run.get("load_after") else "")
     rows, verdicts = claim_rows(run)
+    others = sorted({r["data"] for r in run["runs"] if r.get("data", run["data"]) != run["data"]})
+    data = run["data"] + "".join(f"; quick mode also on {other}" for other in others)
     per_notebook = []
     for notebook in run["notebooks"]:
         cells = [notebook]
         for mode in ("full", "quick"):
-            r = (runs_of(run, notebook, mode, first) or [None])[0]
+            r = (runs_of(run, notebook, mode, first, main_data=True) or [None])[0]
             cells += ["not run", ""] if r is None else [
                 duration(r["wall_seconds"]) + ("" if r["status"] == "ok" else f" **{r['error'][:60]}**"),
                 gigabytes(r["peak_rss_bytes"])]
@@ -182,7 +191,7 @@ def render(run: dict) -> str:
         "kernel, one at a time), rendered by `benchmarks/report.py`. Errors are squared error per image (the sum "
         "over the 784 pixels of the squared difference, averaged over the test digits); lower is better.",
         f"- **Date:** {run['date']}\n- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB memory, "
-        f"no GPU\n- **Versions:** {versions}\n- **Data:** {run['data']}\n- **Seeds** (`AE_SEED`): "
+        f"no GPU\n- **Versions:** {versions}\n- **Data:** {data}\n- **Seeds** (`AE_SEED`): "
         f"{', '.join(map(str, run['seeds']))}; **modes:** {' and '.join(run['modes'])}\n"
         f"- **Load average** (1 min, {m['cores']} cores) before → after: {load}; above {m['cores']}, other work "
         "on the machine inflates the times",

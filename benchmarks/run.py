@@ -2,6 +2,7 @@
 
     python -m benchmarks.run                           # what `make bench` runs: 3 seeds, both modes
     python -m benchmarks.run --write-notebooks         # also save the seed-42 full-mode outputs in place
+    python -m benchmarks.run --offline-quick           # also quick mode on the offline sample, every seed
     python -m benchmarks.run --quick-only --only 03 --seeds 1    # one notebook, quick mode, seed 42
     python -m benchmarks.report benchmarks/out/<run>   # render RESULTS.md again without running
 
@@ -65,12 +66,19 @@ def machine() -> dict:
     return found
 
 
-def data_source() -> str:
-    """Which MNIST the notebooks will load (``helpers.data.load_mnist``'s order of sources), without its path."""
+def data_source(env: dict | None = None) -> str:
+    """Which MNIST the notebooks will load with ``env``'s changes (``helpers.data.load_mnist``'s order), without its path."""
     from helpers import data
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        (x_train, _), (x_test, _) = data.load_mnist(verbose=False)
+    saved = dict(os.environ)
+    try:
+        for key, value in (env or {}).items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, str(value))
+        with contextlib.redirect_stdout(io.StringIO()):
+            (x_train, _), (x_test, _) = data.load_mnist(verbose=False)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     full = len(x_train) >= data.FULL_TRAINING_DIGITS
     return f"{'full MNIST' if full else 'the offline sample'}: {len(x_train):,} training and {len(x_test):,} test digits"
 
@@ -122,6 +130,8 @@ def parse(argv=None):
                         help="write the seed-42 full-mode notebooks back with their outputs (refused while "
                              "they hold uncommitted changes)")
     parser.add_argument("--force", action="store_true", help="with --write-notebooks: overwrite uncommitted changes")
+    parser.add_argument("--offline-quick", action="store_true",
+                        help="also run quick mode on the offline sample (no AE_MNIST_PATH, an empty Keras cache)")
     parser.add_argument("--time-make-test", action="store_true", help="also run and time `make test`")
     parser.add_argument("--notebooks", type=Path, metavar="DIR", help="run the NN_*.ipynb in DIR instead of the course's")
     parser.add_argument("--claims", type=Path, metavar="DIR", help="read nbNN.py claims from DIR (default tests/claims)")
@@ -143,6 +153,9 @@ def main(argv=None) -> int:
     out = (args.out or OUT_DIR / stamp).resolve()
     out.mkdir(parents=True, exist_ok=True)
     modes = ["quick"] if args.quick_only else ["full", "quick"]
+    passes = [(mode, {}) for mode in modes]  # (mode, changes to the kernels' environment)
+    if args.offline_quick:
+        passes.append(("quick", {"AE_MNIST_PATH": None, "KERAS_HOME": str(out / "empty-keras-home")}))
     complete = not (args.notebooks or args.only or args.quick_only)
     output = args.output or (RESULTS_MD if complete else out / "RESULTS.md")
     modules = {p.stem: load_claims(p.stem, args.claims) for p in paths}
@@ -156,21 +169,24 @@ def main(argv=None) -> int:
     log(f"Benchmark {stamp}: {len(paths)} notebook(s), {' and '.join(modes)} mode, seeds {run['seeds']}; "
         f"{run['data']}; load {run['load_before'][0]:.1f}; measurements in {out}")
     failed = []
+    sources = {json.dumps(extra): data_source(extra) for _, extra in passes}
     for seed in run["seeds"]:
-        for mode in modes:
+        for mode, extra in passes:
             for path in paths:
                 quick, module = mode == "quick", modules[path.stem]
+                source = sources[json.dumps(extra)]
                 result = run_notebook(
-                    path, env={"AE_FAST": "1" if quick else None, "AE_SEED": seed, "TF_CPP_MIN_LOG_LEVEL": "2"},
+                    path, env={"AE_FAST": "1" if quick else None, "AE_SEED": seed, "TF_CPP_MIN_LOG_LEVEL": "2",
+                               **extra},
                     exprs=claims.expressions(module) if module else [], timeout=args.timeout,
-                    write_back=args.write_notebooks and mode == "full" and seed == SEEDS[0],
-                    kernel_log=out / f"{path.stem}-{mode}-{seed}.log")
-                run["runs"].append({**result, "mode": mode, "seed": seed})
+                    write_back=args.write_notebooks and mode == "full" and seed == SEEDS[0] and not extra,
+                    kernel_log=out / f"{path.stem}-{mode}-{seed}{'-offline' if extra else ''}.log")
+                run["runs"].append({**result, "mode": mode, "seed": seed, "data": source})
                 (out / "run.json").write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
                 broken = ([result["error"]] if result["status"] != "ok" else []) + (
                     claims.failures(module, result["values"], quick) if module and result["status"] == "ok" else [])
-                failed += [f"{path.stem} ({mode}, seed {seed}): {b}" for b in broken]
-                log(f"[{path.stem} {mode} seed {seed}] {result['status']}, {report.duration(result['wall_seconds'])}, "
+                failed += [f"{path.stem} ({mode}, seed {seed}, {source}): {b}" for b in broken]
+                log(f"[{path.stem} {mode} seed {seed}, {source.split(':')[0]}] {result['status']}, {report.duration(result['wall_seconds'])}, "
                     f"peak {report.gigabytes(result['peak_rss_bytes'])}" + "".join(f"\n  FAILS {b}" for b in broken)
                     + (" (written back)" if result["written"] else ""))
     if args.time_make_test:
