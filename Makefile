@@ -99,7 +99,7 @@ test-browser: $(BROWSER_STAMP) ## the real-browser test (needs Debian's chromium
 # margin, then benchmarks/RESULTS.md. Options in BENCH_ARGS, e.g. BENCH_ARGS="--write-notebooks --time-make-test".
 .PHONY: bench
 bench: $(STAMP) ## every notebook in full and quick mode, 3 seeds, then benchmarks/RESULTS.md (BENCH_ARGS=...)
-	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.run --offline-quick $(BENCH_ARGS)
 
 lint: $(STAMP) ## ruff check over helpers, tests, benchmarks, tools and notebooks (also part of make test)
 	$(BIN)/ruff check $(LINT_PATHS)

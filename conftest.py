@@ -29,8 +29,8 @@ def _notebook(item) -> str:
 
 def pytest_collection_modifyitems(session, config, items):
     """After each notebook's last cell, an item that checks its lesson's claims in the same kernel."""
-    from nbval.plugin import IPyNbCell
     from nbformat.v4 import new_code_cell
+    from nbval.plugin import IPyNbCell
 
     last = {}
     for index, item in enumerate(items):
