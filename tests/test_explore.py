@@ -52,10 +52,6 @@ def _decode(decoder, z):
     return np.asarray(decoder(np.asarray([z], np.float32), training=False)).reshape(28, 28)
 
 
-def _png(ex, panel):
-    return ex.png(panel)
-
-
 # --- latent_sliders ----------------------------------------------------------------------
 
 
@@ -66,17 +62,17 @@ def test_latent_sliders_show_the_decoders_output_for_the_slider_values(decoder2,
     np.testing.assert_allclose([ex.controls["z1"].value, ex.controls["z2"].value], codes2[3], atol=1e-6)
     np.testing.assert_allclose(ex.shown["decoded"], _decode(decoder2, codes2[3]), atol=1e-5)
     np.testing.assert_array_equal(ex.shown["original"], images[3])
-    before, png_before = ex.shown["decoded"].copy(), _png(ex, "decoded")
+    before, png_before = ex.shown["decoded"].copy(), ex.png("decoded")
 
     z1 = ex.controls["z1"].min + 0.25 * (ex.controls["z1"].max - ex.controls["z1"].min)
     ex.set(z1=z1)
     z = [ex.controls["z1"].value, ex.controls["z2"].value]
     assert z[0] == pytest.approx(z1)
     assert not np.allclose(ex.shown["decoded"], before)
-    assert _png(ex, "decoded") != png_before
+    assert ex.png("decoded") != png_before
     np.testing.assert_allclose(ex.shown["decoded"], _decode(decoder2, z), atol=1e-5)
     # the PNG on screen is that array, enlarged
-    shown = np.asarray(Image.open(io.BytesIO(_png(ex, "decoded"))))
+    shown = np.asarray(Image.open(io.BytesIO(ex.png("decoded"))))
     assert shown.shape == (28 * explore.SCALE, 28 * explore.SCALE)
     np.testing.assert_array_equal(shown[::explore.SCALE, ::explore.SCALE],
                                   imaging.gray_u8(ex.shown["decoded"]))
@@ -111,8 +107,8 @@ def test_latent_sliders_with_a_convolutional_decoder(codes2):
     np.testing.assert_allclose(ex.shown["decoded"], _decode(conv, z), atol=1e-5)
 
 
-def test_latent_sliders_refuse_bad_arguments(decoder2, codes2, digits):
-    images, labels = digits
+def test_latent_sliders_and_set_refuse_bad_arguments(decoder2, codes2, digits):
+    images, _ = digits
     with pytest.raises(ValueError, match="3-dimensional but the decoder expects 2-dimensional"):
         explore.latent_sliders(decoder2, np.zeros((5, 3), np.float32))
     with pytest.raises(ValueError, match=r"start=40 is out of range: there are 40 codes, so use 0 to 39"):
@@ -127,16 +123,11 @@ def test_latent_sliders_refuse_bad_arguments(decoder2, codes2, digits):
         explore.latent_sliders(lambda z: z @ np.ones((3, 784)), np.zeros((5, 2), np.float32))
     with pytest.raises(ValueError, match="expected one 28 x 28 image"):
         explore.latent_sliders(lambda z: np.zeros((1, 10)), np.zeros((5, 2), np.float32))
-
-
-def test_set_refuses_unknown_controls_and_out_of_range_values(decoder2, codes2, digits):
-    images, _ = digits
     ex = explore.latent_sliders(decoder2, codes2, images)
     with pytest.raises(ValueError, match=r"'z3' is not a control of this explorer; its controls are: 'digit', 'z1', 'z2'"):
         ex.set(z3=0.0)
-    hi = ex.controls["z1"].max
     with pytest.raises(ValueError, match="z1=.* is out of range"):
-        ex.set(z1=hi + 10)
+        ex.set(z1=ex.controls["z1"].max + 10)
     with pytest.raises(ValueError, match=r"digit=40 is out of range: this control goes from 0 to 39"):
         ex.set(digit=40)
 
@@ -149,12 +140,12 @@ def test_latent_2d_moves_the_marker_and_decodes_there(decoder2, codes2, digits):
     ex = explore.latent_2d(decoder2, codes2, labels, start=5)
     assert set(ex.controls) == {"z1", "z2"}
     np.testing.assert_allclose(ex.shown["decoded"], _decode(decoder2, codes2[5]), atol=1e-5)
-    scatter_before, png_before = ex.shown["scatter"].copy(), _png(ex, "scatter")
+    scatter_before, png_before = ex.shown["scatter"].copy(), ex.png("scatter")
     assert scatter_before.dtype == np.uint8 and scatter_before.shape[-1] == 3
     z1, z2 = float(ex.controls["z1"].min) * 0.9, float(ex.controls["z2"].max) * 0.9
     ex.set(z1=z1, z2=z2)
     np.testing.assert_allclose(ex.shown["decoded"], _decode(decoder2, [z1, z2]), atol=1e-5)
-    assert _png(ex, "scatter") != png_before
+    assert ex.png("scatter") != png_before
     # the marker's red centre sits at the pixel of (z1, z2); the old spot is back to the background
     row, col = ex.canvas.pixel(z1, z2)
     assert tuple(ex.shown["scatter"][row, col]) == (220, 0, 0)
@@ -173,11 +164,11 @@ def test_interpolation_blends_codes_and_pixels(decoder2, encoder2, digits):
     ex.set(t=0.0)
     np.testing.assert_allclose(ex.shown["pixel"], images[2], atol=1e-6)
     np.testing.assert_allclose(ex.shown["latent"], _decode(decoder2, za), atol=1e-5)
-    png_before = _png(ex, "latent")
+    png_before = ex.png("latent")
     ex.set(t=0.3)
     np.testing.assert_allclose(ex.shown["pixel"], 0.7 * images[2] + 0.3 * images[6], atol=1e-6)
     np.testing.assert_allclose(ex.shown["latent"], _decode(decoder2, 0.7 * za + 0.3 * zb), atol=1e-5)
-    assert _png(ex, "latent") != png_before
+    assert ex.png("latent") != png_before
     ex.set(b=9, t=1.0)
     np.testing.assert_allclose(ex.shown["pixel"], images[9], atol=1e-6)
     np.testing.assert_array_equal(ex.shown["b"], images[9])
@@ -211,13 +202,13 @@ def test_noise_shows_corrupt_input_model_output_and_baseline_with_psnr(denoiser,
     images, _ = digits
     ex = explore.noise(denoiser, images, level=0.2, kind="gaussian", seed=3)
     assert set(ex.controls) == {"digit", "kind", "level", "seed"}
-    png_before = _png(ex, "noisy")
+    png_before = ex.png("noisy")
     ex.set(digit=4, kind="salt_pepper", level=0.5)
     noisy = data.corrupt(images[4:5], kind="salt_pepper", level=0.5, seed=3)[0]
     np.testing.assert_array_equal(ex.shown["noisy"], noisy)
     np.testing.assert_allclose(ex.shown["model"], np.asarray(denoiser(noisy[None]))[0], atol=1e-5)
     np.testing.assert_allclose(ex.shown["baseline"], explore.median_filter(noisy[None])[0])
-    assert _png(ex, "noisy") != png_before
+    assert ex.png("noisy") != png_before
     assert f"PSNR {explore.psnr(images[4], noisy):.1f} dB" in ex.captions["noisy"]
     assert "dB" in ex.captions["model"] and "dB" in ex.captions["baseline"]
 
@@ -247,7 +238,7 @@ def test_noise_refuses_bad_arguments(denoiser, digits):
         ex.set(kind="blur")
 
 
-def test_median_filter_is_the_3x3_median_within_each_image_with_mirrored_edges():
+def test_median_filter_is_the_3x3_median_with_mirrored_edges_and_psnr_is_tensorflows():
     x = np.random.default_rng(7).random((3, 28, 28)).astype(np.float32)
     filtered = explore.median_filter(x)
     # an inner pixel: the median of its 3 x 3 neighbourhood in its own image
@@ -258,9 +249,7 @@ def test_median_filter_is_the_3x3_median_within_each_image_with_mirrored_edges()
     # every layout the notebooks use gives the same result, in the layout it was given
     np.testing.assert_array_equal(explore.median_filter(x[..., None])[..., 0], filtered)
     np.testing.assert_array_equal(explore.median_filter(x.reshape(3, 784)).reshape(3, 28, 28), filtered)
-
-
-def test_psnr_is_tensorflows():
+    # and PSNR is TensorFlow's
     assert explore.psnr(np.zeros(784), np.full(784, 0.1)) == pytest.approx(20.0)
     assert explore.psnr(np.zeros((28, 28)), np.zeros((28, 28))) == float("inf")
 
@@ -275,13 +264,13 @@ def test_code_size_slides_over_precomputed_reconstructions(digits):
     ae = {k: (1 - images) * k / 32 for k in ks}
     ex = explore.code_size(images.reshape(N, 784), {"PCA": pca, "autoencoder": ae}, n=4)
     assert ex.controls["k"].options == (2, 8, 32)
-    png_before = _png(ex, "PCA")
+    png_before = ex.png("PCA")
     ex.set(k=2, digit=38)
     pick = [38, 39, 0, 1]
     np.testing.assert_allclose(ex.shown["PCA"], pca[2][pick])
     np.testing.assert_allclose(ex.shown["autoencoder"], ae[2][pick])
     np.testing.assert_array_equal(ex.shown["original"], images[pick])
-    assert _png(ex, "PCA") != png_before
+    assert ex.png("PCA") != png_before
     error = float(((images - pca[2]) ** 2).sum(axis=(1, 2)).mean())
     assert f"{error:.2f} on all 40 digits" in ex.captions["PCA"]
 
