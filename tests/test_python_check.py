@@ -78,7 +78,7 @@ def test_make_test_stops_at_once_on_an_unsupported_python(tmp_path, python):
     assert not (course / ".venv").exists(), "a half-made .venv was left behind"
 
 
-def test_make_test_without_ensurepip_says_which_package(tmp_path):
+def test_make_test_names_a_missing_venv_package_and_a_python_that_is_not_there(tmp_path):
     course = course_copy(tmp_path)
     hide = tmp_path / "debian-without-venv"
     (hide / "ensurepip").mkdir(parents=True)
@@ -88,41 +88,31 @@ def test_make_test_without_ensurepip_says_which_package(tmp_path):
     assert done.returncode != 0
     assert "cannot create a virtual environment" in done.stderr and "-venv" in done.stderr, done.stderr
     assert not (course / ".venv").exists()
-
-
-def test_a_python_that_is_not_there_is_named(tmp_path):
-    course = course_copy(tmp_path)
     done = make_test(course, "python3.99-not-installed")
     assert done.returncode != 0
     assert "cannot run 'python3.99-not-installed'" in done.stderr and "PYTHON=" in done.stderr, done.stderr
     assert not (course / ".venv").exists()
 
 
-def test_find_names_the_newest_interpreter_that_passes_the_check(tmp_path):
-    """What .ci/run uses to pick its second Python: a name that lies about its version is skipped."""
+def find(*flag, bin_dir, tmp_path):
+    env = {"PATH": str(bin_dir), "PYENV_ROOT": str(tmp_path / "no-pyenv"), "HOME": str(tmp_path)}
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), *flag], env=env,
+                          capture_output=True, text=True)
+
+
+def test_find_names_the_newest_interpreter_that_passes_the_check_and_find_each_one_per_version(tmp_path):
+    """What .ci/run uses to pick its Pythons: a name that lies about its version is skipped."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    fake_python(bin_dir / "python3.12", f'exec "{sys.executable}" "$@"')  # a real supported Python
+    for minor in ("3.11", "3.12"):
+        fake_python(bin_dir / f"python{minor}", f'exec "{sys.executable}" "$@"')  # a real supported Python
     if UNSUPPORTED:
         fake_python(bin_dir / "python3.13", f'exec "{UNSUPPORTED[0]}" "$@"')  # named 3.13, is not
-    env = {"PATH": str(bin_dir), "PYENV_ROOT": str(tmp_path / "no-pyenv"),
-           "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find"], env=env,
-                          capture_output=True, text=True)
+    done = find("--find", bin_dir=bin_dir, tmp_path=tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == str(bin_dir / "python3.12"), done.stdout + done.stderr
-    (bin_dir / "python3.12").unlink()
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find"], env=env,
-                          capture_output=True, text=True)
+    done = find("--find-each", bin_dir=bin_dir, tmp_path=tmp_path)
+    assert done.stdout.split() == [str(bin_dir / f"python3.{m}") for m in (11, 12)], done.stdout + done.stderr
+    for minor in ("3.11", "3.12"):
+        (bin_dir / f"python{minor}").unlink()
+    done = find("--find", bin_dir=bin_dir, tmp_path=tmp_path)
     assert done.returncode == 1 and done.stdout == "", "no supported Python: --find prints nothing, exits 1"
-
-
-def test_find_each_names_one_python_per_supported_version(tmp_path):
-    """.ci/run's extra Pythons: one per 3.X, oldest first, each checked."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for minor in ("3.11", "3.12", "3.13"):
-        fake_python(bin_dir / f"python{minor}", f'exec "{sys.executable}" "$@"')
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "check_python.py"), "--find-each"],
-                          env={"PATH": str(bin_dir), "PYENV_ROOT": str(tmp_path / "no"), "HOME": str(tmp_path)},
-                          capture_output=True, text=True)
-    assert done.stdout.split() == [str(bin_dir / f"python3.{m}") for m in (11, 12, 13)], done.stdout + done.stderr

@@ -4,19 +4,15 @@
     python3 tools/check_python.py --find            # print the newest supported Python on this machine
     python3 tools/check_python.py --find-each       # one supported Python per 3.X found, one a line (CI)
 
-Run by the Makefile's `.venv/bin/python` rule with the interpreter named by PYTHON.
-The supported range is read from `requires-python` in pyproject.toml (declared there
-once: the pinned TensorFlow and NumPy wheels cover it). The check also makes sure the
-`venv` and `ensurepip` modules are there (Debian and Ubuntu ship them separately, in
-python3.X-venv), so `python -m venv` cannot leave a half-made .venv behind.
-
-Written to run on any Python (even 2.7), so that an old interpreter gets the message
-instead of a SyntaxError.
+Run by the Makefile's `.venv/bin/python` rule with the interpreter named by PYTHON. The range
+is `requires-python` in pyproject.toml; `venv` and `ensurepip` must be there (Debian ships them
+in python3.X-venv). Written to run on any Python (even 2.7), so an old one gets the message.
 """
 
 from __future__ import print_function
 
 import glob
+import operator
 import os
 import re
 import subprocess
@@ -36,30 +32,20 @@ def requires_python(path=PYPROJECT):
     return match.group(1)
 
 
-def _parse(spec):
-    clauses = []
+COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
+           "!=": operator.ne}
+
+
+def allowed(version, spec):
+    """Whether ``version`` (a tuple such as (3, 12, 1)) satisfies ``spec`` (e.g. ">=3.11,<3.14")."""
     for part in spec.split(","):
         match = CLAUSE.match(part)
         if not match:
             raise SystemExit("tools/check_python.py: cannot read the clause %r of requires-python %r"
                              % (part, spec))
-        clauses.append((match.group(1), tuple(int(n) for n in match.group(2).split("."))))
-    return clauses
-
-
-def _cmp(a, b):
-    n = max(len(a), len(b))
-    a, b = a + (0,) * (n - len(a)), b + (0,) * (n - len(b))
-    return (a > b) - (a < b)
-
-
-def allowed(version, spec):
-    """Whether ``version`` (a tuple such as (3, 12, 1)) satisfies ``spec`` (e.g. ">=3.11,<3.14")."""
-    tests = {">=": lambda c: c >= 0, "<=": lambda c: c <= 0, ">": lambda c: c > 0,
-             "<": lambda c: c < 0, "==": lambda c: c == 0, "!=": lambda c: c != 0}
-    for op, bound in _parse(spec):
+        bound = tuple(int(n) for n in match.group(2).split("."))
         # Compare only as many parts as the bound names: "<3.14" excludes 3.14.2, ">=3.11" admits 3.11.0.
-        if not tests[op](_cmp(tuple(version)[:len(bound)], bound)):
+        if not COMPARE[match.group(1)]((tuple(version) + (0,) * len(bound))[:len(bound)], bound):
             return False
     return True
 
@@ -102,11 +88,6 @@ def _works(path):
         return False
 
 
-def find_newest(spec):
-    """The newest interpreter among :func:`candidates` that passes this check, or None."""
-    return next((path for path in candidates(spec) if _works(path)), None)
-
-
 def find_each(spec):
     """One interpreter for each supported 3.X on this machine that passes this check, oldest first."""
     found = {}
@@ -115,6 +96,11 @@ def find_each(spec):
         if minor not in found and _works(path):
             found[minor] = path
     return [found[m] for m in sorted(found)]
+
+
+def find_newest(spec):
+    """The newest interpreter on this machine that passes this check, or None."""
+    return (find_each(spec) or [None])[-1]
 
 
 def problems(spec, version=None, have_module=None):
