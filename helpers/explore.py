@@ -14,16 +14,9 @@ ipywidgets controls and images that updates as you move the controls:
 * :func:`interpolation` - a slider t from 0 to 1 between two test digits: the
   blend of their codes, decoded, beside the blend of their pixels (notebooks 02 and 06).
 
-Make the explorer the last expression of a cell (no ``;``) so that it displays.
-
-Why they feel instant: a slider callback calls the model directly, compiled once
-(:func:`helpers.inference.compiled_call`; ``model.predict`` is never used), and the
-images are small PNGs (:mod:`helpers.imaging`); no Matplotlib figure is built per
-update: the 2-D scatter is drawn once and only the marker is painted per update
-(:class:`helpers.panels.OverlayCanvas`). How to drive one from code (``ex.set``,
-``ex.shown``, ``ex.controls``) is in :mod:`helpers.panels`.
-
-Used by notebooks 01, 02, 03, 04, 05 and 06.
+Make the explorer the last expression of a cell (no ``;``) so that it displays. They feel
+instant because a slider calls the model directly, compiled once (never ``model.predict``), and
+shows small PNGs; driving one from code (``ex.set``, ``ex.shown``) is in :mod:`helpers.panels`.
 """
 
 from __future__ import annotations
@@ -49,7 +42,6 @@ def _check_index(value, n: int, name: str, what: str = "test digits") -> int:
     if not 0 <= value < n:
         raise ValueError(f"{name}={value} is out of range: there are {n} {what}, so use 0 to {n - 1}")
     return int(value)
-
 
 
 def _slider_ranges(codes: np.ndarray):

@@ -1,30 +1,17 @@
 """The course's interactive panels: an :class:`Explorer` of controls and pictures, and its parts.
 
-An :class:`Explorer` is a title, a row (or column) of named picture panels with captions,
-ipywidgets controls, and a ``compute`` function the explorer calls after every change of a
-control; ``compute`` returns, for each panel, the array to show and its caption. Pictures are
-small PNGs made with Pillow (:func:`helpers.imaging.png_bytes`) and sent to ``widgets.Image``;
-a panel whose array did not change is not re-encoded. No Matplotlib figure is built per update:
-a plot that stays the same while one mark moves is an :class:`OverlayCanvas`, drawn once, with
-the mark painted per update (the 2-D latent scatter's marker, the anomaly histogram's threshold).
-
 Building one (what :mod:`helpers.explore` and :mod:`helpers.anomaly` do)::
 
     ex = Explorer("Title", [("decoded", "decoded digit")], compute, "one line of help")
     ex.add_controls({"z1": float_slider("z1", -3, 3, 0.0)})
     ex.refresh()   # the first picture
 
-Using one (in notebooks and tests): ``ex.controls`` maps control names to the ipywidgets,
-``ex.set(z1=0.5)`` moves controls exactly as a user would (the same update path),
-``ex.shown`` maps each panel's name to the array now displayed, ``ex.png(name)`` gives the
-PNG bytes on screen, and ``ex.widget`` is the ipywidgets container.
-
-Where widgets cannot run (GitHub's preview, ``nbconvert --to html``, a notebook opened before
-its kernel runs), the explorer's display also carries a static PNG of its state at display
-time, so the page shows a figure instead of an empty ``interactive(...)`` line.
-
-Used through :mod:`helpers.explore` (notebooks 01, 04, 05, 06) and :mod:`helpers.anomaly`
-(notebook 07).
+Using one (in notebooks and tests): ``ex.set(z1=0.5)`` moves controls exactly as a user would,
+``ex.controls`` maps names to the ipywidgets, ``ex.shown`` maps each panel to the array displayed,
+``ex.png(name)`` gives the PNG bytes on screen. Pictures are small Pillow PNGs, re-encoded only
+when they change; a plot where one mark moves is an :class:`OverlayCanvas`, drawn once. Where
+widgets cannot run (GitHub's preview, nbconvert's HTML, a notebook not yet run) the display
+carries a static PNG instead of an empty ``interactive(...)`` line.
 """
 
 from __future__ import annotations
@@ -35,7 +22,6 @@ import html
 import io
 import re
 import textwrap
-import time
 
 import numpy as np
 
@@ -45,36 +31,11 @@ from .imaging import display_pixels, display_scale, png_bytes
 class Explorer:
     """Controls, picture panels and the update that links them.
 
-    Parameters
-    ----------
-    title, help_text:
-        shown above the controls.
-    panels:
-        ``[(name, title), ...]``: the picture panels, in order.
-    compute:
-        a function of no arguments, called after every change of a control, returning
-        ``{panel name: (array, caption)}`` or ``{panel name: (array, caption, png_bytes)}``
-        when the PNG is already made (an :class:`OverlayCanvas` makes its own). Arrays are
-        (28, 28) floats for a digit, (m, 28, 28) for a row of digits, (h, w, 3) uint8 for a picture.
-    stacked:
-        panels in a column (for wide rows of digits) rather than side by side.
-
-    Attributes
-    ----------
-    controls:
-        dict: control name -> ipywidget (e.g. ``"z1"`` -> FloatSlider).
-    widget:
-        the ipywidgets container to display.
-    shown:
-        dict: panel name -> the float image now displayed ((28, 28) for a digit,
-        (m, 28, 28) for a row of digits, (h, w, 3) uint8 for the scatter).
-    captions:
-        dict: panel name -> the caption text now under it.
-    last_update_seconds:
-        how long the most recent update took (model call + PNGs), kernel side.
-    canvas:
-        the :class:`OverlayCanvas` behind a picture panel, if the builder sets one (tests use it
-        to find where a mark is painted).
+    ``panels`` is ``[(name, title), ...]``; ``compute()`` is called after every change of a control
+    and returns ``{panel name: (array, caption)}``, or ``(array, caption, png_bytes)`` when the PNG
+    is already made (an :class:`OverlayCanvas` makes its own). Arrays are (28, 28) floats for a
+    digit, (m, 28, 28) for a row of digits, (h, w, 3) uint8 for a picture. ``stacked`` puts the
+    panels in a column. ``canvas`` is the :class:`OverlayCanvas` behind a panel, if any.
     """
 
     def __init__(self, title: str, panels, compute, help_text: str = "", stacked: bool = False):
@@ -85,7 +46,6 @@ class Explorer:
         self.controls: dict = {}
         self.shown: dict = {}
         self.captions: dict = {}
-        self.last_update_seconds = float("nan")
         self._panel_titles = dict(panels)
         self.stacked = bool(stacked)
         self.canvas = None
@@ -160,7 +120,6 @@ class Explorer:
 
     def refresh(self):
         """Call ``compute`` and show what it returns (builders call it once, for the first picture)."""
-        t0 = time.perf_counter()
         self._stale = False
         for key, (array, caption, *png) in self._compute().items():
             previous = self.shown.get(key)
@@ -173,7 +132,6 @@ class Explorer:
                 self.captions[key] = caption
                 self._caption_widgets[key].value = (
                     f"<div style='text-align:center'>{caption}</div>")  # full size: legible at 100% zoom
-        self.last_update_seconds = time.perf_counter() - t0
 
     # using ---------------------------------------------------------------------------------
 
@@ -289,7 +247,6 @@ def _check_control_value(name, control, value):
             raise TypeError(f"{name} takes a number, got {value!r}")
         if not lo <= value <= hi:
             raise ValueError(f"{name}={value} is out of range: this control goes from {lo} to {hi}")
-
 
 
 # --- controls ------------------------------------------------------------------------------
