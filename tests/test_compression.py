@@ -26,19 +26,14 @@ def test_quantise_uses_exactly_the_levels_asked_for_and_clips_to_the_range():
     assert out.min() == 0 and out.max() == 1
     fine = compression.quantise(codes, np.array([-1.0]), np.array([2.0]), bits=8)
     assert np.max(np.abs(fine - codes)) <= 3 / 255 / 2 + 1e-6
+    assert [compression.code_bytes(32, b) for b in (8, 4, 3)] == [32, 16, 12]  # packed tightly
+    assert compression.code_bytes(5, 3) == 2
 
 
 @pytest.mark.parametrize("bits", [0, 17, 2.5])
 def test_quantise_rejects_bad_bit_depths(bits):
     with pytest.raises(ValueError, match="bits"):
         compression.quantise(np.zeros((1, 2)), np.zeros(2), np.ones(2), bits=bits)
-
-
-def test_code_bytes_packs_tightly():
-    assert compression.code_bytes(32, 8) == 32
-    assert compression.code_bytes(32, 4) == 16
-    assert compression.code_bytes(32, 3) == 12
-    assert compression.code_bytes(5, 3) == 2
 
 
 def test_jpeg_split_into_scan_data_and_container(digits):
@@ -68,16 +63,13 @@ def test_png_data_is_the_zlib_stream_and_png_is_lossless(digits):
     assert np.all(sizes - data_bytes >= 8 + 25 + 12 + 12)  # signature, IHDR, IDAT framing, IEND
 
 
-def test_not_a_file_of_that_format_is_refused():
+def test_not_a_file_of_that_format_nor_images_outside_0_1_are_accepted(digits):
     with pytest.raises(ValueError, match="not a JPEG"):
         compression.jpeg_scan_bytes(b"\x89PNG\r\n\x1a\n....")
     with pytest.raises(ValueError, match="not a PNG"):
         compression.png_data_bytes(b"\xff\xd8\xff\xe0")
     with pytest.raises(ValueError, match="'PNG' or 'JPEG'"):
         compression.pillow_files(np.zeros((1, 784)), "GIF")
-
-
-def test_images_must_be_in_0_1(digits):
     with pytest.raises(ValueError, match="divide 0-255"):
         compression.zlib_bytes(digits * 255)
     with pytest.raises(ValueError, match="28 x 28 images"):

@@ -24,19 +24,16 @@ def test_digit_grid(images):
     assert len(shown) == 12 and np.allclose(shown[3], images[3])
     assert [ax.get_title() for ax in fig.axes[:3]] == ["0", "1", "2"]
     assert fig._suptitle.get_text() == "digits"
+    with pytest.raises(ValueError, match="28, 28"):
+        plotting.digit_grid(np.zeros((3, 10, 10)))
+    with pytest.raises(ValueError, match="labels"):
+        plotting.digit_grid(images, labels=[1, 2])
 
 
 @pytest.mark.parametrize("layout", [(12, 784), (12, 28, 28, 1)])
 def test_digit_grid_accepts_other_layouts(images, layout):
     fig = plotting.digit_grid(images.reshape(layout))
     assert np.allclose(shown_images(fig)[0], images[0])
-
-
-def test_digit_grid_refuses_bad_input(images):
-    with pytest.raises(ValueError, match="28, 28"):
-        plotting.digit_grid(np.zeros((3, 10, 10)))
-    with pytest.raises(ValueError, match="labels"):
-        plotting.digit_grid(images, labels=[1, 2])
 
 
 def test_reconstructions_rows_titles_and_errors(images):
@@ -50,9 +47,6 @@ def test_reconstructions_rows_titles_and_errors(images):
     assert [ax.get_xlabel() for ax in fig.axes[12:18]] == [f"{e:.1f}" for e in errors]
     assert f"mean {errors.mean():.1f}" in labels[2]
     assert metrics.UNIT in fig._suptitle.get_text()
-
-
-def test_reconstructions_refuses_short_rows(images):
     with pytest.raises(ValueError, match="fewer"):
         plotting.reconstructions(images, {"AE": images[:3]}, n=6)
 
