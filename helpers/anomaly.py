@@ -1,23 +1,10 @@
 """Anomaly detection by reconstruction error: precision and recall at a threshold, and a slider.
 
-An autoencoder trained on normal data only reconstructs normal inputs well and
-unfamiliar ones badly, so its reconstruction error is an anomaly score: flag an
-input when its error is above a threshold. Where to put the threshold is a trade:
-
-* :func:`flag_counts` - how many anomalies and normal inputs a threshold flags, with
-  precision (of the flagged inputs, the fraction that are anomalies), recall (of the
-  anomalies, the fraction flagged) and the false-alarm rate (of the normal inputs,
-  the fraction flagged);
-* :func:`threshold_explorer` - a threshold slider over precomputed errors showing
-  the two error histograms with the threshold, precision and recall, and the
-  examples on either side of the threshold (caught anomalies, false alarms, missed
-  anomalies). Moving it costs no model call: the errors are computed beforehand.
-
-The explorer is a :class:`helpers.panels.Explorer`, so it behaves like the course's
-other explorers: ``ex.controls["threshold"]``, ``ex.set(threshold=20.0)``, ``ex.shown``,
-``ex.captions``, and a static PNG when the notebook is viewed without a kernel.
-
-Introduced in notebook 07 (with the ROC curves, AUC and error histograms at the end of this module).
+An autoencoder trained on normal data only reconstructs normal inputs well and unfamiliar ones
+badly, so its reconstruction error is an anomaly score: flag an input when its error is above a
+threshold. :func:`flag_counts` says what a threshold catches and costs; :func:`threshold_explorer`
+is a slider over precomputed errors (no model call per move), an :class:`helpers.panels.Explorer`
+like the course's others. Introduced in notebook 07, with the ROC curves, AUC and histograms below.
 """
 
 from __future__ import annotations

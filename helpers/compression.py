@@ -1,19 +1,9 @@
 """Bytes per image against reconstruction error: codes, image files and plain zlib, counted honestly.
 
-A rate–distortion comparison is only fair when every method's bytes are counted the same way.
-These functions give, for each method, the bytes that carry the image and, separately, the bytes
-of the file format around them (headers, tables, chunk framing), so that a 28 × 28 digit's
-JPEG or PNG file is not compared with a bare 32-byte code as if both were the same thing.
-
-- :func:`quantise` rounds code numbers to ``2**bits`` levels; :func:`code_bytes` is the size of
-  such a code, packed.
-- :func:`pillow_files` saves each image as its own PNG or JPEG file with Pillow and returns
-  each file's size, the part of it that is image data (:func:`jpeg_scan_bytes`,
-  :func:`png_data_bytes`) and the decoded images.
-- :func:`zlib_bytes` compresses the raw 8-bit pixels with zlib, one image at a time or all
-  images as one stream.
-
-Used by notebook 07 (section 4, compression).
+A rate–distortion comparison is only fair when every method's bytes are counted the same way:
+for each method, the bytes that carry the image and, separately, the file format around them
+(headers, tables, chunk framing), so a 28 × 28 digit's JPEG or PNG file is not compared with a
+bare 32-byte code as if both were the same thing. Used by notebook 07 (section 4, compression).
 """
 
 from __future__ import annotations

@@ -1,15 +1,5 @@
 """Digits as pictures: checking their layout, tiling them, PNG bytes, and two image scores.
 
-* :func:`as_digits` / :func:`to_digit` - a batch (n, 784) / (n, 28, 28) / (n, 28, 28, 1),
-  or one model output, as 28 x 28 images, with an error that says which shapes work;
-* :func:`tile` - digits side by side (a row or a grid) as one picture (the explorers' rows,
-  ``plotting.manifold``'s grid);
-* :func:`png_bytes` - a digit, a row of digits or an RGB picture as PNG bytes for
-  ``ipywidgets.Image`` (the explorers' panels), made with Pillow;
-* :func:`median_filter` - the course's median-filter baseline, ``scipy.ndimage.median_filter``
-  within each image (notebook 05's baseline, the noise explorer's and the benchmark's);
-* :func:`psnr` - peak signal-to-noise ratio of one image, ``tf.image.psnr`` as in notebook 05.
-
 Used by :mod:`helpers.explore`, :mod:`helpers.anomaly`, :mod:`helpers.panels` and
 :mod:`helpers.plotting`; notebook 05 uses :func:`median_filter` (as ``explore.median_filter``).
 """

@@ -2,14 +2,9 @@
 
     python -m tools.new_notebook 08 "Sparse autoencoders"
 
-The skeleton has the title cell, "What you will learn", "What you need" with the run-time
-line, the setup cells (``import keras``, ``config.settings()``,
-``keras.utils.set_random_seed(run.seed)``, ``data.load_mnist``), a first section,
-"Summary", "Exercises" with one worked solution (a code cell tagged ``solution``, collapsed),
-and the navigation cells (tools/navigation.py, which also links the previous last notebook to
-this one). Nothing else in the repository lists the notebooks by hand: the tests, navigation
-and benchmarks find them as ``notebooks/NN_*.ipynb``. What is left to do is in CONTRIBUTING.md
-("Adding a notebook"); this script prints the short version.
+The skeleton has the sections, setup cells, one collapsed worked solution and the navigation
+cells the tests ask for; nothing else lists the notebooks by hand. What is left to do is in
+CONTRIBUTING.md ("Adding a notebook"); this script prints the short version.
 """
 
 from __future__ import annotations

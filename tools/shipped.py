@@ -4,16 +4,9 @@
     python -m tools.shipped reset    # back up your versions, then restore the shipped ones
                                      # (what `make reset-notebooks` runs)
 
-A learner runs, edits and saves the notebooks in ``notebooks/``; that is their work and
-no make target overwrites it silently. The checks on the shipped course (lesson
-structure, navigation, collapsed solutions, outputs of one full-data run) therefore
-read the version in git's index, which is the committed one unless a contributor has
-staged a change (``git add``) to be checked before committing. Outside a git clone
-(e.g. a downloaded zip) the files themselves are all there is.
-
-``reset`` copies every notebook that differs from the last commit into
-``notebooks-backup/<UTC time>/`` (git-ignored) before restoring it, and says where.
-Notebooks you created yourself (not part of the course) are left alone.
+The checks on the shipped course read git's index (the committed notebook, or a contributor's
+staged change), never a learner's working copy; outside a git clone, the files. ``reset`` copies
+each changed notebook into ``notebooks-backup/<UTC time>/`` first, and leaves your own alone.
 """
 
 from __future__ import annotations

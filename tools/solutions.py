@@ -3,15 +3,9 @@
     python -m tools.solutions           # collapse every solution cell that is not collapsed
     python -m tools.solutions --check   # exit 1 (and say which cells) if any solution is revealed
 
-The one source of truth is the cell tag ``solution``: a code cell carrying it gets
-``metadata.jupyter.source_hidden`` and ``metadata.jupyter.outputs_hidden`` set to true,
-which JupyterLab shows as two collapsed bars (click one to reveal the code or its output),
-and the older ``metadata.collapsed`` true, which JupyterLab keeps in step with
-``outputs_hidden``: without it JupyterLab adds it when it shows the cell, and a notebook the
-learner has not touched opens as changed (and asks to be saved).
-Idempotent: a notebook whose solutions are already collapsed is not touched.
-Used by ``benchmarks/notebooks.py`` (executed notebooks are written back collapsed) and
-by ``tests/test_notebooks.py``.
+A code cell tagged ``solution`` gets ``metadata.jupyter.source_hidden`` and ``outputs_hidden``,
+and the older ``metadata.collapsed`` (without it JupyterLab adds it on showing the cell, and an
+untouched notebook opens as changed). Idempotent.
 """
 
 from __future__ import annotations
