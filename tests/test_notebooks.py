@@ -1,11 +1,5 @@
-"""The shipped notebooks: structure of a lesson, collapsed solutions, and outputs from one
-real full-data run.
-
-nbval (in `make test`) executes the notebooks; these tests read the shipped versions, that
-is git's index (the committed notebook, or a contributor's staged change), never a
-learner's working copy: running, editing and saving the notebooks in JupyterLab does not
-make them fail (tools/shipped.py; outside a git clone they read the files).
-"""
+"""The shipped notebooks (git's index, never a learner's working copy; tools/shipped.py): structure
+of a lesson, collapsed solutions, and outputs from one real full-data run. nbval runs them."""
 
 import json
 import re
@@ -66,7 +60,7 @@ def test_solutions_wait_to_be_asked(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_lesson_structure(path):
+def test_lesson_structure_links_and_images(path):
     nb = load(path)
     assert nb["metadata"]["kernelspec"] == KERNELSPEC, (
         "the kernelspec differs from the installed python3 kernel's: JupyterLab rewrites it on opening, so "
@@ -82,11 +76,6 @@ def test_lesson_structure(path):
     assert "sys.path" not in source and "%pip" not in source
     assert "config.settings()" in source and "keras.utils.set_random_seed(run.seed" in source
     assert "AE_FAST" not in source, "notebooks take quick mode from helpers.config, not the environment"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_links_and_images_exist(path):
-    text = markdown(load(path))
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
         if re.match(r"[a-z]+://", target):
             continue
@@ -120,10 +109,8 @@ def test_committed_outputs_are_clean(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_notebook_is_lean(path):
     raw = shipped.shipped_text(path)
-    assert len(raw.encode("utf-8")) < 2_000_000
-    nb = json.loads(raw)
-    assert "widgets" not in nb["metadata"], "no saved widget state"
-    assert "../shared" not in raw
+    assert len(raw.encode("utf-8")) < 2_000_000 and "../shared" not in raw
+    assert "widgets" not in json.loads(raw)["metadata"], "no saved widget state"
 
 
 # Lesson cells are the lesson (issue 22): the course's own bookkeeping lives in tests/ and benchmarks/
