@@ -2,8 +2,7 @@
 
     AE_FAST=1 AE_SEED=7 python -m tests.claims notebooks/03_deep_autoencoder.ipynb [...]
 
-Executes each notebook top to bottom with nbclient (no output is written back), then
-evaluates its claims in the same kernel. Exit status 1 if a claim does not hold.
+Executes each notebook with nbclient (nothing is written back); exit status 1 if a claim fails.
 """
 
 import sys
