@@ -192,7 +192,8 @@ def render(run: dict) -> str:
         "over the 784 pixels of the squared difference, averaged over the test digits); lower is better.",
         f"- **Date:** {run['date']}\n- **Machine:** {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB memory, "
         f"no GPU\n- **Versions:** {versions}\n- **Data:** {data}\n- **Seeds** (`AE_SEED`): "
-        f"{', '.join(map(str, run['seeds']))}; **modes:** {' and '.join(run['modes'])}\n"
+        + "; ".join(f"{mode} mode {', '.join(str(s) for s in run['seeds'] if any(r['seed'] == s and r['mode'] == mode for r in run['runs']))}"
+                    for mode in run["modes"]) + "\n"
         f"- **Load average** (1 min, {m['cores']} cores) before → after: {load}; above {m['cores']}, other work "
         "on the machine inflates the times",
         "## Targets", table(["Target", "Measured", "Status"], targets(run, verdicts)),
@@ -217,11 +218,19 @@ def render(run: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=__doc__.splitlines()[0])
-    parser.add_argument("run_dir", type=Path, help="a run's folder (benchmarks/out/<time>) or its run.json")
-    parser.add_argument("--output", help="where to write (default: where the run wrote it; - prints)")
+    parser.add_argument("run_dir", type=Path, nargs="+",
+                        help="a run's folder (benchmarks/out/<time>) or its run.json; more than one: their runs "
+                             "are reported together (e.g. more seeds of a run cut short), the first one's machine")
+    parser.add_argument("--output", help="where to write (default: where the first run wrote it; - prints)")
     args = parser.parse_args(argv)
-    path = args.run_dir / "run.json" if args.run_dir.is_dir() else args.run_dir
-    run = json.loads(path.read_text(encoding="utf-8"))
+    runs = [json.loads((p / "run.json" if p.is_dir() else p).read_text(encoding="utf-8")) for p in args.run_dir]
+    run = runs[0]
+    for more in runs[1:]:
+        run["runs"] += more["runs"]
+        run["seeds"] += [s for s in more["seeds"] if s not in run["seeds"]]
+        run["modes"] += [m for m in more["modes"] if m not in run["modes"]]
+        run["command"] += f"; `{more['command']}`"
+        run["load_after"] = more.get("load_after", run.get("load_after"))
     text, output = render(run), args.output or run["output"]
     if output == "-":
         sys.stdout.write(text)

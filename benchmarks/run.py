@@ -124,6 +124,7 @@ def parse(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=len(SEEDS), metavar="N",
                         help=f"run with the first N seeds of {', '.join(map(str, SEEDS))}, 44, ... (default 3)")
+    parser.add_argument("--seed", type=int, nargs="+", metavar="S", help="run with these seeds instead")
     parser.add_argument("--quick-only", action="store_true", help="quick mode only (AE_FAST=1)")
     parser.add_argument("--only", nargs="+", metavar="NN", help="only these notebooks, e.g. --only 01 03")
     parser.add_argument("--write-notebooks", action="store_true",
@@ -162,7 +163,7 @@ def main(argv=None) -> int:
     run = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "command": "python -m benchmarks.run " + shlex.join(sys.argv[1:] if argv is None else argv),
            "machine": machine(), "data": data_source(), "load_before": os.getloadavg(),
-           "seeds": seeds(args.seeds), "modes": modes, "complete": complete, "output": str(output),
+           "seeds": args.seed or seeds(args.seeds), "modes": modes, "complete": complete, "output": str(output),
            "notebooks": {stem: {"claims": [dataclasses.asdict(c) for c in getattr(m, "CLAIMS", [])],
                                 "figures": dict(getattr(m, "FIGURES", {}))} for stem, m in modules.items()},
            "runs": []}
