@@ -90,7 +90,7 @@ def run_notebook(path, env: dict | None = None, exprs: list[str] = (), timeout: 
     kernel_env.update({key: str(value) for key, value in (env or {}).items() if value is not None})
     for key in [key for key, value in (env or {}).items() if value is None]:
         kernel_env.pop(key, None)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     log = open(kernel_log, "w", encoding="utf-8") if kernel_log else None  # noqa: SIM115 (closed below)
     launch = {"env": kernel_env, **({"stdout": log, "stderr": log} if log else {})}
