@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import importlib.util
 import io
 import json
 import os
@@ -89,19 +88,6 @@ def find_notebooks(folder: Path | None = None, only=None) -> list[Path]:
     return [p for p in paths if not only or p.name[:2] in {n.zfill(2) for n in only}]
 
 
-def load_claims(notebook: str, folder: Path | None = None):
-    """A notebook's claims module: ``tests/claims/nbNN.py``, or ``folder/nbNN.py``; None if it has none."""
-    if folder is None:
-        return claims.load(notebook)
-    path = Path(folder) / f"nb{notebook[:2]}.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(f"benchmark_claims_nb{notebook[:2]}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def refuse_to_overwrite_changes(paths) -> None:
     """Stop if writing ``paths`` back would overwrite uncommitted changes (a learner's or a contributor's)."""
     if not shipped.in_git(ROOT):
@@ -135,7 +121,6 @@ def parse(argv=None):
                         help="also run quick mode on the offline sample (no AE_MNIST_PATH, an empty Keras cache)")
     parser.add_argument("--time-make-test", action="store_true", help="also run and time `make test`")
     parser.add_argument("--notebooks", type=Path, metavar="DIR", help="run the NN_*.ipynb in DIR instead of the course's")
-    parser.add_argument("--claims", type=Path, metavar="DIR", help="read nbNN.py claims from DIR (default tests/claims)")
     parser.add_argument("--timeout", type=int, default=3000, help="seconds allowed per cell (default 3000)")
     parser.add_argument("--out", type=Path, help="folder for run.json and the kernel logs (default benchmarks/out/<time>)")
     parser.add_argument("--output", type=Path, help="where to write RESULTS.md (default benchmarks/RESULTS.md for "
@@ -159,7 +144,7 @@ def main(argv=None) -> int:
         passes.append(("quick", {"AE_MNIST_PATH": None, "KERAS_HOME": str(out / "empty-keras-home")}))
     complete = not (args.notebooks or args.only or args.quick_only)
     output = args.output or (RESULTS_MD if complete else out / "RESULTS.md")
-    modules = {p.stem: load_claims(p.stem, args.claims) for p in paths}
+    modules = {p.stem: claims.load(p.stem) for p in paths}
     run = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "command": "python -m benchmarks.run " + shlex.join(sys.argv[1:] if argv is None else argv),
            "machine": machine(), "data": data_source(), "load_before": os.getloadavg(),
