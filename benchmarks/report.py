@@ -25,8 +25,8 @@ COURSE_MINUTES, QUICK_SECONDS, MAKE_TEST_MINUTES, MARGIN = 12, 60, 4, 0.10
 # Published figures a notebook's FIGURES can stand beside: (pattern of the figure's label, the figure).
 PUBLISHED = [
     (r"\bPCA\b.*\b30\b", "13.87: PCA, 30 components (2006)"),
-    (r"^(?!.*\bPCA\b).*\b(AE|autoencoder)\b.*\b30\b(?!\s*epoch)", "3.00: deep autoencoder 784-1000-500-250-30 (2006)"),
-    (r"^(?!.*standard error).*\bNLL\b", "86.76 nats: VAE, NLL with K = 5,000 (2016)"),
+    (r"^(?!.*(PCA|seconds)).*\b(deep|conv)\b.*\b30\b", "3.00: deep autoencoder 784-1000-500-250-30 (2006)"),
+    (r"^(?!.*(standard error|\(n\)|\(K\))).*\bNLL\b", "86.76 nats: VAE, NLL with K = 5,000 (2016)"),
 ]
 
 
@@ -196,7 +196,7 @@ def render(run: dict) -> str:
         + "; ".join(f"{mode} mode {', '.join(str(s) for s in run['seeds'] if any(r['seed'] == s and r['mode'] == mode for r in run['runs']))}"
                     for mode in run["modes"]) + "\n"
         f"- **Load average** (1 min, {m['cores']} cores) before → after: {load}; above {m['cores']}, other work "
-        "on the machine inflates the times",
+        "on the machine inflates the times" + (f"\n- **Note:** {run['note']}" if run.get("note") else ""),
         "## Targets", table(["Target", "Measured", "Status"], targets(run, verdicts)),
         f"## Each notebook (seed {first})",
         table(["Notebook", "Full mode: time", "Full: peak memory", "Quick mode: time", "Quick: peak memory"],
@@ -230,7 +230,7 @@ def main(argv=None) -> int:
         run["runs"] += more["runs"]
         run["seeds"] += [s for s in more["seeds"] if s not in run["seeds"]]
         run["modes"] += [m for m in more["modes"] if m not in run["modes"]]
-        run["command"] += f"; `{more['command']}`"
+        run["command"] += f"`, then `{more['command']}"
         run["load_after"] = more.get("load_after", run.get("load_after"))
     text, output = render(run), args.output or run["output"]
     if output == "-":
