@@ -2,38 +2,30 @@
 
     AE_FAST=1 AE_SEED=7 python -m tests.claims notebooks/03_deep_autoencoder.ipynb [...]
 
-Executes each notebook with nbclient (nothing is written back); exit status 1 if a claim fails.
+Executes each notebook as the benchmark does (``benchmarks.notebooks.run_notebook``, nothing
+written back); exit status 1 if a notebook fails or a claim does not hold.
 """
 
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
+from benchmarks.notebooks import run_notebook
 from helpers.config import quick_mode, seed
 from tests import claims
-
-
-def values(path: Path) -> dict:
-    """Execute the notebook at ``path`` and return {expression: value or error text}."""
-    module = claims.load(path.stem)
-    nb = nbformat.read(path, as_version=4)
-    probe = nbformat.v4.new_code_cell(claims.probe_source(claims.expressions(module)))
-    nb.cells.append(probe)
-    NotebookClient(nb, timeout=1800, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent.resolve())}}).execute()
-    return claims.parse(probe.outputs)
 
 
 def main(paths) -> int:
     quick, failed = quick_mode(), 0
     for path in map(Path, paths):
         module = claims.load(path.stem)
-        found = values(path)
+        result = run_notebook(path, exprs=claims.expressions(module))
         print(f"== {path.name} ({'quick' if quick else 'full'} mode, seed {seed()})")
+        if result["status"] != "ok":
+            print(f"  ERROR  the notebook stopped: {result['error']}")
+            failed += 1
+        found = result["values"]
         for claim in module.CLAIMS:
-            v = found[claim.value]
+            v = found.get(claim.value, "not computed")
             if isinstance(v, str):
                 print(f"  ERROR  {claim.sentence}: {v}")
                 failed += 1
@@ -43,7 +35,7 @@ def main(paths) -> int:
             print(f"  {'holds' if ok else 'FAILS'}  {v:10.4g} {claim.op} {claim.threshold(quick)!s:<8} "
                   f"margin {claim.margin(v, quick):+.0%}  {claim.sentence}")
         for label, expr in getattr(module, "FIGURES", {}).items():
-            print(f"  figure {label}: {found[expr]}")
+            print(f"  figure {label}: {found.get(expr, 'not computed')}")
     return 1 if failed else 0
 
 
