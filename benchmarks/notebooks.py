@@ -73,6 +73,12 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
+def environment(changes: dict | None) -> dict:
+    """This process's environment with ``changes`` applied (a value None removes the key)."""
+    env = {**os.environ, **{key: str(value) for key, value in (changes or {}).items() if value is not None}}
+    return {key: value for key, value in env.items() if (changes or {}).get(key, "") is not None}
+
+
 def run_notebook(path, env: dict | None = None, exprs: list[str] = (), timeout: int = 3000,
                  write_back: bool = False, kernel_log=None) -> dict:
     """Execute ``path``; return status, error, wall_seconds, peak_rss_bytes and ``values`` of ``exprs``.
@@ -86,10 +92,7 @@ def run_notebook(path, env: dict | None = None, exprs: list[str] = (), timeout: 
     probe = nbformat.v4.new_code_cell(RSS_PROBE + claims.probe_source(list(exprs)),
                                       metadata={"tags": [PROBE_TAG]})
     nb.cells.append(probe)
-    kernel_env = dict(os.environ)
-    kernel_env.update({key: str(value) for key, value in (env or {}).items() if value is not None})
-    for key in [key for key, value in (env or {}).items() if value is None]:
-        kernel_env.pop(key, None)
+    kernel_env = environment(env)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     log = open(kernel_log, "w", encoding="utf-8") if kernel_log else None  # noqa: SIM115 (closed below)

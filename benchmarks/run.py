@@ -31,9 +31,10 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
+from unittest import mock
 
 from benchmarks import report
-from benchmarks.notebooks import run_notebook
+from benchmarks.notebooks import environment, run_notebook
 from tests import claims
 from tools import shipped
 
@@ -69,15 +70,8 @@ def data_source(env: dict | None = None) -> str:
     """Which MNIST the notebooks will load with ``env``'s changes (``helpers.data.load_mnist``'s order), without its path."""
     from helpers import data
 
-    saved = dict(os.environ)
-    try:
-        for key, value in (env or {}).items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, str(value))
-        with contextlib.redirect_stdout(io.StringIO()):
-            (x_train, _), (x_test, _) = data.load_mnist(verbose=False)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    with mock.patch.dict(os.environ, environment(env), clear=True), contextlib.redirect_stdout(io.StringIO()):
+        (x_train, _), (x_test, _) = data.load_mnist(verbose=False)
     full = len(x_train) >= data.FULL_TRAINING_DIGITS
     return f"{'full MNIST' if full else 'the offline sample'}: {len(x_train):,} training and {len(x_test):,} test digits"
 
